@@ -1,0 +1,907 @@
+"""Find dates in text and turn them into inclusive day ranges (DESIGN.md "Conventions").
+
+``find_dates(text, published)`` returns every date expression with its
+character span and a :class:`~refwatch.model.records.DateRange`:
+
+* absolute: "9 October 2023", "October 9, 2023", "Oct. 9", "2023-10-09",
+  "July 2017", "in 1998", "2023년 10월 9일";
+* partial, resolved against the publication date: a month or day without a
+  year is the latest such month/day on or before publication ("in April"
+  published 2023-12-06 -> 2023-04-01..2023-04-30); "that same year" takes the
+  most recent explicit year written earlier in the text instead;
+* relative to publication: "two months ago" (the whole month), "last
+  October", "last year", "this June", "earlier this month" (1st..publication),
+  "last week" (Monday..Sunday), "yesterday", "on Monday" (latest Monday on or
+  before publication), "the past year" (publication - 1 year + 1 day ..
+  publication), "since June last year" (1 June .. publication);
+* relative to an earlier date in the text: "a month earlier", "two weeks later";
+* ranges: "from July 2016 until June 2017", "between March and May 2020",
+  "July and August of this year", "2016-2017", "9-11 October";
+* fuzzy parts: early/mid/late of a month are days 1-10 / 11-20 / 21-end; of a
+  year, January-April / May-August / September-December ("mid-2019" ->
+  2019-05-01..2019-08-31); of a decade, years 0-3 / 4-6 / 7-9. "The first half
+  of" is days 1-15 or January-June. Seasons are northern meteorological:
+  spring March-May, summer June-August, autumn September-November, winter
+  December of that year to February of the next.
+* states that hold at publication ("currently", "now being held", "remain in
+  detention", "are estimated to be held") are dated to the publication day and
+  flagged ``is_publication_state``.
+
+Without a publication date, anything that needs one comes back unresolved
+(earliest/latest None, precision "relative"), never guessed. Impossible dates
+("30 February") are skipped. A bare four-digit number is a year only after
+in/since/by/of/from/until/during/year (1950-2035) or inside a fuller date.
+
+Hand-written regexes rather than dateparser/dateutil: those parse one
+isolated date string, cannot find spans in running text, know nothing of
+"that same year", and cost far more than the 1 ms per 4 KB budget.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from refwatch.extract.numbers import DIGITS_RE_SRC, NUMBER_WORDS_RE_SRC, parse_number
+from refwatch.model.records import DateRange
+
+__all__ = ["DateMention", "find_dates"]
+
+
+@dataclass
+class DateMention:
+    """A date expression found in text; ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    range: DateRange
+    relative: bool
+    is_publication_state: bool = False
+
+
+# --- vocabulary ---------------------------------------------------------------
+
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+_MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct",
+               "Nov", "Dec"]
+_MONTH_NUM: dict[str, int] = {}
+for _i, _n in enumerate(_MONTH_NAMES, 1):
+    _MONTH_NUM[_n.lower()] = _i
+    _MONTH_NUM[_n[:3].lower()] = _i
+_MONTH_NUM["sept"] = 9
+
+
+def _cases(words: list[str]) -> str:
+    """Title and UPPER case forms; month names are matched case-sensitively
+    so that "may" (the verb) and "march" (the verb) are not months."""
+    forms = sorted({w for word in words for w in (word, word.upper())}, key=len, reverse=True)
+    return "|".join(forms)
+
+
+_MON_FULL = rf"(?:{_cases(_MONTH_NAMES)})"
+# abbreviations only where a day or a year follows
+_MON_ANY = rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})\.?(?![a-z])"
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_WEEKDAY_NUM = {w.lower(): i for i, w in enumerate(_WEEKDAYS)}
+_WD = rf"(?:{_cases(_WEEKDAYS)})"
+_WD_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
+
+_YEAR_CORE = r"(?:1[89]\d\d|20\d\d)"
+_YEAR = rf"{_YEAR_CORE}(?![\d])"
+_BARE_YEAR = r"(?:19[5-9]\d|20[0-2]\d|203[0-5])(?![\d])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_NUM = rf"(?:{DIGITS_RE_SRC}|{NUMBER_WORDS_RE_SRC}|an?|a\s+few|a\s+couple\s+of|a\s+couple|several|few)"
+
+_FUZZY = (
+    r"(?P<fz>(?i:early|mid|late|the\s+(?:very\s+)?(?:beginning|start|middle|end)\s+of|"
+    r"(?:the\s+)?(?:first|second)\s+half\s+of|the\s+(?:first|second|third|fourth|last)\s+week\s+of|"
+    r"(?:the\s+)?(?:first|second|third|fourth)\s+quarter\s+of))(?:\s*-\s*|\s+)"
+)
+_TOD = (r"(?:(?i:(?:on\s+)?the\s+)?(?i:night|morning|evening|afternoon|early\s+hours|"
+        r"dawn|early\s+morning|late\s+night)\s+(?i:of)\s+)")
+_WDPRE = rf"(?:(?:{_WD}|{_WD_ABBR}),?\s+(?:the\s+)?)"
+_RELYEAR = (r"(?P<ry>(?i:last\s+year|this\s+year|next\s+year|that\s+(?:same\s+)?year|"
+            r"the\s+same\s+year|the\s+previous\s+year|the\s+following\s+year|the\s+year\s+before|"
+            r"the\s+next\s+year|the\s+prior\s+year))")
+_TRIG = (r"(?:\b(?i:in|on|since|by|until|till|from|during|through|throughout|of|before|after|"
+         r"between|and|or|to|around|for|late|early|mid|last|this|next|past|that|until|"
+         r"including|except|nor|than)\s+|[,(;/–-]\s*)")
+_SEASON = r"(?P<season>(?i:spring|summer|autumn|fall|winter))"
+
+def _lit(*words: str) -> str:
+    """Literal alternation in lower, Title and UPPER case.
+
+    Written as plain literals (not ``(?i)``) so that ``re`` can skip ahead
+    with its first-character table: each pattern below starts with a
+    literal or a character class, which is what keeps a 4 KB text under a
+    millisecond. Context before the core (prefixes) is matched backwards.
+    """
+    forms: set[str] = set()
+    for w in words:
+        for f in (w, w[:1].upper() + w[1:], w.upper()):
+            forms.add(f)
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True))
+
+
+_SEASON_CORE = rf"(?P<season>{_lit('spring', 'summer', 'autumn', 'fall', 'winter')})"
+_D1 = r"(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)?"
+_D2 = r"(?P<d2>[0-9][0-9]?)(?:st|nd|rd|th)?"
+_PRE_DAY = rf"(?P<pre>(?:{_TOD})?(?:{_WDPRE})?)$"
+_PRE_FUZZY = rf"(?P<pre>(?:{_FUZZY})?)$"
+
+# (kind, core regex, prefix regex or None, prefix required)
+# The core starts at a literal or a digit; the prefix is searched in the 45
+# characters before the core and must end where the core starts. Group
+# "pre" of the prefix belongs to the mention's span; the rest is context.
+_PATTERNS: list[tuple[str, str, str | None, bool]] = [
+    ("iso", rf"(?P<y>[12][0-9][0-9][0-9])(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
+            r"(?P<d>0?[1-9]|[12][0-9]|3[01])(?![\d\-/.]\d|\d)", None, False),
+    ("ko", r"(?P<y>[12][0-9][0-9][0-9])\s*년(?:\s*(?P<m>[0-9][0-9]?)\s*월(?:\s*(?P<d>[0-9][0-9]?)\s*일)?)?",
+     None, False),
+    ("ko_md", r"(?P<m>[0-9][0-9]?)\s*월(?:\s*(?P<d>[0-9][0-9]?)\s*일)?", None, False),
+    ("dmy", rf"{_D1}(?:\s*(?:-|–|to|and)\s*{_D2})?\s+(?:of\s+)?(?P<m>{_MON_ANY}),?(?:\s+(?P<y>{_YEAR}))?",
+     _PRE_DAY, False),
+    ("mdy", rf"(?P<m>{_MON_ANY})\s+{_D1}(?![\d:])(?:\s*(?:-|–)\s*{_D2}(?![\d:]))?(?:,?\s+(?P<y>{_YEAR}))?",
+     _PRE_DAY, False),
+    ("my", rf"(?P<m>{_MON_ANY}),?\s+(?:of\s+)?(?P<y>{_YEAR})", _PRE_FUZZY, False),
+    ("m_ry", rf"(?P<m>{_MON_ANY}),?\s+(?:of\s+)?{_RELYEAR}\b", _PRE_FUZZY, False),
+    ("rel_m", rf"(?P<m>{_MON_FULL})(?:,?\s+(?P<y>{_YEAR}))?\b",
+     rf"(?P<pre>(?:{_FUZZY})?(?P<rel>(?i:last|this|next|past|previous|coming))\s+)$", True),
+    ("m", rf"(?P<m>{_MON_FULL})\b(?!\s*\d)",
+     rf"(?:(?P<trig>{_TRIG})(?P<pre>(?:{_FUZZY})?)|(?P<pre2>{_FUZZY.replace('P<fz>', 'P<fz2>')}))$", True),
+    ("year", r"(?P<y>[12][0-9][0-9][0-9])(?![0-9])",
+     r"(?P<trig>\b(?i:in|since|by|of|from|until|till|during|year|throughout|before|after|"
+     r"around|circa|as\s+of)\s+(?:(?i:the\s+)?(?i:year)\s+)?)$", True),
+    ("fz_year", rf"(?P<y>[12][0-9][0-9][0-9])(?![0-9])", rf"(?P<pre>{_FUZZY})$", True),
+    ("year_range", r"(?P<y>[12][0-9][0-9][0-9])(?:\s*(?:-|–|—|/)\s*|\s+(?i:and|to|until|till|through)\s+)"
+                   r"(?P<y2>[12][0-9][0-9][0-9]|[0-9][0-9])(?![\d\-/])",
+     r"(?P<pre>(?:(?i:between|from)\s+)?)$", False),
+    ("decade", r"(?P<dec>1[89][0-9]0|20[0-3]0)['’]?s\b", rf"(?P<pre>(?:(?i:the)\s+)?(?:{_FUZZY})?)$", False),
+    ("season_y", rf"{_SEASON_CORE}\s+(?:(?i:of)\s+)?(?P<y>{_YEAR})", r"(?P<pre>(?:(?i:the)\s+)?)$", False),
+    ("season_rel", rf"{_SEASON_CORE}\b", r"(?P<pre>(?P<rel>(?i:last|this|next|past))\s+)$", True),
+    ("season_ry", rf"{_SEASON_CORE}\s+(?:(?i:of)\s+)?{_RELYEAR}\b", r"(?P<pre>(?:(?i:the)\s+)?)$", False),
+    ("season_in", rf"{_SEASON_CORE}\b",
+     r"(?P<trig>\b(?i:in|during|by|since|until|over|through|throughout)\s+)(?P<pre>(?i:the)\s+)$", True),
+    ("weekday", rf"(?P<wd>{_WD})\b(?!s)", r"(?P<pre>(?:(?P<rel>(?i:last|this|next|past|on))\s+)?)$", False),
+    ("ago", rf"(?P<u>{_lit('day', 'week', 'month', 'year', 'decade')})s?\s+(?P<dir>(?i:ago|earlier|later))\b",
+     rf"(?P<pre>(?:(?P<q>(?i:about|around|nearly|almost|some|roughly|more\s+than|over|"
+     rf"less\s+than|just\s+over|just\s+under|barely|only|approximately|just))\s+)?"
+     rf"(?P<n>(?i:{_NUM})))\s+$", True),
+    ("words", rf"(?P<w>{_lit('the day before yesterday', 'yesterday', 'today', 'tonight', 'last night', 'this morning', 'this afternoon', 'this evening', 'earlier today')})\b",
+     None, False),
+    ("rel_unit", rf"(?P<rel>{_lit('this', 'last', 'next', 'the past', 'the last', 'the coming', 'past')})\s+"
+                 rf"(?P<u>(?i:week|weekend|month|year|decade))\b(?!\s*(?:'s|’s))",
+     r"(?P<pre>(?:(?P<fz>(?i:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|"
+     r"the\s+start\s+of|the\s+middle\s+of))(?:\s*-\s*|\s+))?)$", False),
+    ("past_n", rf"(?:{_lit('the past', 'the last', 'the previous')})\s+(?P<n>(?i:{_NUM}))\s+"
+               rf"(?P<u>(?i:days|weeks|months|years|decades))\b", None, False),
+    ("ctx_year", rf"(?P<ry>{_lit('last year', 'this year', 'next year', 'that year', 'that same year', 'the same year', 'the previous year', 'the following year', 'the year before', 'the next year', 'the prior year')})\b",
+     r"(?P<pre>(?:(?P<fz>(?i:earlier|later|early|late))\s+(?:(?i:in)\s+)?)?)$", False),
+    ("state", rf"(?:{_lit('currently', 'presently', 'at present', 'at the moment', 'as of now', 'right now', 'to this day', 'to date')}"
+              r"|still\s+(?:being\s+)?(?:held|detained|imprisoned|in\s+(?:detention|custody|prison|jail))"
+              r"|now\s+(?:being\s+)?(?:held|detained|imprisoned|in\s+(?:detention|custody))"
+              r"|remain(?:s|ing)?\s+(?:in\s+)?(?:detention|custody|detained|held|imprisoned|jailed|"
+              r"in\s+(?:detention|custody|prison|jail|[Cc]hina))"
+              r"|are\s+(?:(?:estimated|believed|thought|said|reported|feared|known)\s+to\s+be\s+|"
+              r"being\s+|still\s+)?(?:held|detained|in\s+detention|in\s+custody)"
+              r"|is\s+(?:(?:estimated|believed|thought|said|reported|feared|known)\s+to\s+be\s+|"
+              r"being\s+|still\s+)?(?:held|detained|in\s+detention|in\s+custody))\b", None, False),
+]
+def _compile_prefix(src: str) -> re.Pattern[str]:
+    body = src[:-1] if src.endswith("$") else src
+    # start at a word start (or at the punctuation a trigger may be), end at the core
+    return re.compile(rf"(?s:.*?)(?P<_all>(?:(?<!\w)|(?=[,(;/–-])){body})$")
+
+
+_COMPILED = [(kind, re.compile(core), _compile_prefix(pre) if pre else None, req)
+             for kind, core, pre, req in _PATTERNS]
+_PRIORITY = {kind: i for i, (kind, *_rest) in enumerate(_PATTERNS)}
+_KOREAN_KINDS = {"ko", "ko_md"}
+# Patterns whose core starts at a digit run or a month name are tried only
+# there (one scan per family instead of one per pattern).
+_FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "year", "fz_year", "year_range", "decade")}
+_FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
+_DIGITS_RE = re.compile(r"[0-9]+")
+_MONTH_SCAN_RE = re.compile(rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+
+_SINCE_RE = re.compile(r"(?i:\b(?:ever\s+)?since\s+)$")
+_FROM_RE = re.compile(r"(?i:\b(?:from|between)\s+)$")
+_RANGE_GAP_RE = re.compile(r"(?i:\s*(?:-|–|—|to|until|till|through|thru|up\s+to|and|or)\s*)")
+_COUNT_AFTER_YEAR_RE = re.compile(
+    r"(?i:\s*(?:%|per\s*cent|percent|people|persons|individuals|cases|instances|north\s+koreans|"
+    r"defectors|refugees|escapees|women|men|children|times|km|kilomet|miles|metres|meters|"
+    r"won|yuan|dollars|others)\b)"
+)
+
+
+# --- calendar helpers -----------------------------------------------------------
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_months(y: int, m: int, delta: int) -> tuple[int, int]:
+    idx = y * 12 + (m - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    if not (1 <= y <= 9999 and 1 <= m <= 12):
+        return None
+    if d < 1 or d > calendar.monthrange(y, m)[1]:
+        return None
+    return date(y, m, d)
+
+
+def _shift(d: date, unit: str, n: int) -> date | None:
+    """``d`` moved by n days/weeks/months/years (day clamped to month end)."""
+    try:
+        if unit == "day":
+            return d + timedelta(days=n)
+        if unit == "week":
+            return d + timedelta(weeks=n)
+        if unit in ("month", "year", "decade"):
+            months = n * {"month": 1, "year": 12, "decade": 120}[unit]
+            y, m = _add_months(d.year, d.month, months)
+            if not 1 <= y <= 9999:
+                return None
+            return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    except (OverflowError, ValueError):
+        return None
+    return None
+
+
+def _fuzzy_month(y: int, m: int, fz: str | None) -> tuple[date, date]:
+    last = calendar.monthrange(y, m)[1]
+    lo, hi = 1, last
+    f = _norm(fz)
+    if f in ("early", "the beginning of", "the very beginning of", "the start of", "the very start of"):
+        lo, hi = 1, 10
+    elif f in ("mid", "the middle of"):
+        lo, hi = 11, 20
+    elif f in ("late", "the end of", "the very end of"):
+        lo, hi = 21, last
+    elif f.endswith("first half of"):
+        lo, hi = 1, 15
+    elif f.endswith("second half of"):
+        lo, hi = 16, last
+    elif f.startswith("the first week"):
+        lo, hi = 1, 7
+    elif f.startswith("the second week"):
+        lo, hi = 8, 14
+    elif f.startswith("the third week"):
+        lo, hi = 15, 21
+    elif f.startswith("the fourth week"):
+        lo, hi = 22, 28
+    elif f.startswith("the last week"):
+        lo, hi = last - 6, last
+    return date(y, m, lo), date(y, m, hi)
+
+
+def _fuzzy_year(y: int, fz: str | None) -> tuple[date, date]:
+    f = _norm(fz)
+    lo, hi = 1, 12
+    if f in ("early", "the beginning of", "the very beginning of", "the start of", "the very start of"):
+        lo, hi = 1, 4
+    elif f in ("mid", "the middle of"):
+        lo, hi = 5, 8
+    elif f in ("late", "the end of", "the very end of"):
+        lo, hi = 9, 12
+    elif f.endswith("first half of"):
+        lo, hi = 1, 6
+    elif f.endswith("second half of"):
+        lo, hi = 7, 12
+    elif "quarter" in f:
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4}[f.split()[-3]]
+        lo, hi = 3 * q - 2, 3 * q
+    return date(y, lo, 1), _month_end(y, hi)
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s.lower()).strip() if s else ""
+
+
+def _season_range(y: int, season: str) -> tuple[date, date]:
+    s = _norm(season)
+    if s == "spring":
+        return date(y, 3, 1), date(y, 5, 31)
+    if s == "summer":
+        return date(y, 6, 1), date(y, 8, 31)
+    if s in ("autumn", "fall"):
+        return date(y, 9, 1), date(y, 11, 30)
+    return date(y, 12, 1), _month_end(y + 1, 2)
+
+
+def _precision(lo: date | None, hi: date | None, season: bool = False) -> str:
+    if lo is None or hi is None:
+        return "relative"
+    if lo == hi:
+        return "day"
+    if lo.day == 1 and hi == _month_end(lo.year, lo.month):
+        return "month"
+    if lo.month == 1 and lo.day == 1 and hi == date(lo.year, 12, 31):
+        return "year"
+    if lo.weekday() == 0 and hi - lo == timedelta(days=6):
+        return "week"
+    if season and lo.day == 1 and lo.month in (3, 6, 9, 12) and hi == _month_end(*_add_months(lo.year, lo.month, 2)):
+        return "season"
+    if lo.month == 1 and lo.day == 1 and lo.year % 10 == 0 and hi == date(lo.year + 9, 12, 31):
+        return "decade"
+    return "range"
+
+
+_SEASON_CODE = {3: "21", 6: "22", 9: "23", 12: "24"}
+
+
+def _edtf(lo: date | None, hi: date | None, precision: str) -> str | None:
+    if lo is None or hi is None:
+        if lo is not None:
+            return f"{lo.isoformat()}/.."
+        if hi is not None:
+            return f"../{hi.isoformat()}"
+        return None
+    if precision == "day":
+        return lo.isoformat()
+    if precision == "month":
+        return f"{lo.year:04d}-{lo.month:02d}"
+    if precision == "year":
+        return f"{lo.year:04d}"
+    if precision == "season":
+        return f"{lo.year:04d}-{_SEASON_CODE[lo.month]}"
+    if precision == "decade":
+        return f"{lo.year // 10:03d}X"
+    return f"{lo.isoformat()}/{hi.isoformat()}"
+
+
+# --- atoms ----------------------------------------------------------------------
+
+@dataclass
+class _Atom:
+    kind: str
+    start: int
+    end: int
+    g: dict[str, str | None]
+    lo: date | None = None
+    hi: date | None = None
+    relative: bool = False
+    state: bool = False
+    explicit_year: int | None = None
+    unresolved_reason: str | None = None
+    needs_year: bool = False  # a month/day whose year came from publication
+
+
+def _prefix(pre_rx: re.Pattern[str], text: str, s: int) -> re.Match[str] | None:
+    """Leftmost match of a prefix that ends exactly at ``s`` (group "_all").
+
+    One ``match`` call over the 45 characters before ``s``: the lazy scan in
+    the compiled pattern tries each start in C, which is several times cheaper
+    than a Python loop or a ``$``-anchored ``search``.
+    """
+    return pre_rx.match(text, max(0, s - 45), s)
+
+
+def _collect(text: str) -> list[_Atom]:
+    cands: list[_Atom] = []
+    korean = _HANGUL_RE.search(text) is not None
+    digit_starts: list[int] | None = None
+    month_starts: list[int] | None = None
+    for kind, core, pre_rx, required in _COMPILED:
+        if kind in _KOREAN_KINDS and not korean:
+            continue
+        family = _FAMILY.get(kind)
+        if family == "digit":
+            if digit_starts is None:
+                digit_starts = [m.start() for m in _DIGITS_RE.finditer(text)]
+            matches = [m for m in (core.match(text, p) for p in digit_starts) if m is not None]
+        elif family == "month":
+            if month_starts is None:
+                month_starts = [m.start() for m in _MONTH_SCAN_RE.finditer(text)]
+            matches = [m for m in (core.match(text, p) for p in month_starts) if m is not None]
+        else:
+            matches = core.finditer(text)
+        for m in matches:
+            s, e = m.span()
+            first = text[s]
+            if s > 0:
+                prev = text[s - 1]
+                if first.isdigit() and (prev.isdigit() or (kind in ("iso", "year_range") and prev in "-/.")):
+                    continue
+                if first.isalpha() and prev.isalnum():
+                    continue
+            g = m.groupdict()
+            if pre_rx is not None:
+                pm = _prefix(pre_rx, text, s)
+                if pm is None or (required and pm.end() == pm.start("_all")):
+                    continue
+                pg = pm.groupdict()
+                for key, val in pg.items():
+                    if val is not None:
+                        g[key] = val
+                if pg.get("pre2") is not None:
+                    g["pre"] = pg["pre2"]
+                    g["fz"] = pg.get("fz2")
+                if kind == "m" and not (pg.get("trig") or pg.get("pre2")):
+                    continue
+                pre_start = pm.start("pre") if pg.get("pre") else (pm.start("pre2") if pg.get("pre2") else s)
+                if pg.get("pre") or pg.get("pre2"):
+                    s = pre_start
+            if kind == "year" and _COUNT_AFTER_YEAR_RE.match(text, e):
+                continue  # "in 2000 people": a count
+            if kind == "m" and g["m"].lower() in ("may", "march") and not (g.get("trig") or "").strip()[:1].isalpha():
+                continue  # "May"/"March" after a comma may be the verb or a name
+            if kind == "ko_md" and s > 0 and text[max(0, s - 8):s].rstrip().endswith("년"):
+                continue
+            cands.append(_Atom(kind, s, e, g))
+    # longest wins; ties go to the pattern listed first
+    cands.sort(key=lambda a: (-(a.end - a.start), _PRIORITY[a.kind], a.start))
+    taken: list[_Atom] = []
+    occupied = bytearray(len(text))
+    for a in cands:
+        if occupied.find(1, a.start, a.end) != -1:
+            continue
+        taken.append(a)
+        occupied[a.start:a.end] = b"\x01" * (a.end - a.start)
+    taken.sort(key=lambda a: a.start)
+    return taken
+
+
+def _int(s: str | None) -> int | None:
+    if s is None:
+        return None
+    digits = re.match(r"\d+", s)
+    return int(digits.group()) if digits else None
+
+
+def _month(s: str | None) -> int | None:
+    if not s:
+        return None
+    return _MONTH_NUM.get(s.rstrip(".").lower())
+
+
+def _count(s: str | None) -> int | None:
+    t = _norm(s)
+    if t in ("a", "an"):
+        return 1
+    if t in ("a few", "few", "several"):
+        return 3
+    if t in ("a couple", "a couple of"):
+        return 2
+    return parse_number(t) if t else None
+
+
+def _year_from_rel(ry: str, pub: date | None, ctx: int | None) -> tuple[int | None, bool, str | None]:
+    """Year for "last year", "that same year"...: (year, depends_on_publication, reason)."""
+    r = _norm(ry)
+    if r in ("this year", "last year", "next year"):
+        if pub is None:
+            return None, True, "relative"
+        return pub.year + {"this year": 0, "last year": -1, "next year": 1}[r], True, None
+    if ctx is None:
+        return None, False, "unknown"
+    if r in ("the previous year", "the year before", "the prior year"):
+        return ctx - 1, False, None
+    if r in ("the following year", "the next year"):
+        return ctx + 1, False, None
+    return ctx, False, None
+
+
+def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | None = None) -> None:
+    """Fill ``a.lo``/``a.hi`` (or leave them None with a reason). Sets ``a.relative``."""
+    g = a.g
+    k = a.kind
+    a.lo = a.hi = None
+    a.unresolved_reason = None
+    try:
+        if k == "ko" and g.get("m") is None:
+            y = _int(g["y"])
+            a.explicit_year = y
+            a.lo, a.hi = date(y, 1, 1), date(y, 12, 31)
+        elif k in ("iso", "ko", "ko_md", "dmy", "mdy", "my", "m_ry", "rel_m", "m"):
+            _resolve_calendar(a, pub, ctx_year, year_hint)
+        elif k in ("year", "fz_year"):
+            y = _int(g["y"])
+            if k == "year" and not 1950 <= y <= 2035:
+                return
+            a.explicit_year = y
+            a.lo, a.hi = _fuzzy_year(y, g.get("fz"))
+        elif k == "year_range":
+            y1 = _int(g["y"])
+            y2s = g["y2"]
+            y2 = _int(y2s)
+            if len(y2s) == 2:
+                y2 = (y1 // 100) * 100 + y2
+            if y2 <= y1 or y2 - y1 > 50 or not (1900 <= y1 <= 2099 and 1900 <= y2 <= 2099):
+                return
+            a.explicit_year = y2
+            a.lo, a.hi = date(y1, 1, 1), date(y2, 12, 31)
+        elif k == "decade":
+            d0 = _int(g["dec"])
+            f = _norm(g.get("fz"))
+            lo, hi = d0, d0 + 9
+            if f in ("early", "the beginning of", "the start of"):
+                hi = d0 + 3
+            elif f in ("mid", "the middle of"):
+                lo, hi = d0 + 4, d0 + 6
+            elif f in ("late", "the end of"):
+                lo = d0 + 7
+            a.lo, a.hi = date(lo, 1, 1), date(hi, 12, 31)
+        elif k == "season_y":
+            y = _int(g["y"])
+            a.explicit_year = y
+            a.lo, a.hi = _season_range(y, g["season"])
+        elif k == "season_ry":
+            y, a.relative, reason = _year_from_rel(g["ry"], pub, ctx_year)
+            if y is None:
+                a.unresolved_reason = reason
+                return
+            a.lo, a.hi = _season_range(y, g["season"])
+        elif k in ("season_rel", "season_in"):
+            a.relative = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            rel = _norm(g.get("rel")) or "in"
+            y = pub.year if rel != "last" and rel != "past" else pub.year - 1
+            if rel in ("this", "next"):
+                lo, hi = _season_range(pub.year, g["season"])
+                if rel == "next" and lo <= pub:
+                    lo, hi = _season_range(pub.year + 1, g["season"])
+            else:
+                # latest such season that began on or before publication
+                # ("last summer" is the latest one already over)
+                y = pub.year
+                lo, hi = _season_range(y, g["season"])
+                while lo > pub or (rel in ("last", "past") and hi >= pub):
+                    y -= 1
+                    lo, hi = _season_range(y, g["season"])
+            a.lo, a.hi = lo, hi
+        elif k == "weekday":
+            a.relative = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            wd = _WEEKDAY_NUM[g["wd"].lower()]
+            rel = _norm(g.get("rel"))
+            back = (pub.weekday() - wd) % 7
+            if rel == "next":
+                d = pub + timedelta(days=(wd - pub.weekday()) % 7 or 7)
+            else:
+                if rel in ("last", "past") and back == 0:
+                    back = 7
+                d = pub - timedelta(days=back)
+            a.lo = a.hi = d
+        elif k == "ago":
+            _resolve_ago(a, pub)
+        elif k == "words":
+            a.relative = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            w = _norm(g["w"])
+            delta = {"yesterday": 1, "last night": 1, "the day before yesterday": 2}.get(w, 0)
+            a.lo = a.hi = pub - timedelta(days=delta)
+        elif k == "rel_unit":
+            _resolve_rel_unit(a, pub)
+        elif k == "past_n":
+            a.relative = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            n = _count(g["n"])
+            unit = _norm(g["u"]).rstrip("s")
+            if n is None or n > 1000:
+                return
+            lo = _shift(pub, unit, -n)
+            if lo is None:
+                return
+            a.lo, a.hi = lo + timedelta(days=1), pub
+        elif k == "ctx_year":
+            y, a.relative, reason = _year_from_rel(g["ry"], pub, ctx_year)
+            if y is None:
+                a.unresolved_reason = reason
+                return
+            f = _norm(g.get("fz"))
+            a.lo, a.hi = _fuzzy_year(y, {"earlier": None, "later": None}.get(f, f) if f else None)
+            if f in ("earlier", "later") and pub is not None and y == pub.year and a.relative:
+                a.lo, a.hi = (a.lo, pub) if f == "earlier" else (pub, a.hi)
+        elif k == "state":
+            a.relative = True
+            a.state = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            a.lo = a.hi = pub
+    except (ValueError, OverflowError, KeyError, TypeError):
+        a.lo = a.hi = None
+        a.unresolved_reason = "invalid"
+
+
+def _resolve_calendar(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | None) -> None:
+    g = a.g
+    m = _int(g["m"]) if a.kind in ("iso", "ko", "ko_md") else _month(g["m"])
+    if m is None or not 1 <= m <= 12:
+        a.unresolved_reason = "invalid"
+        return
+    d = _int(g.get("d"))
+    d2 = _int(g.get("d2"))
+    y = _int(g.get("y"))
+    if d is not None:
+        # a day that exists in no year ("30 February") is dropped outright
+        if _safe_date(2000, m, d) is None or (d2 is not None and (_safe_date(2000, m, d2) is None or d2 <= d)):
+            a.unresolved_reason = "invalid"
+            return
+    if y is not None:
+        a.explicit_year = y
+    elif g.get("ry"):
+        y, a.relative, reason = _year_from_rel(g["ry"], pub, ctx_year)
+        if y is None:
+            a.unresolved_reason = reason
+            return
+    elif g.get("rel"):
+        a.relative = True
+        if pub is None:
+            a.unresolved_reason = "relative"
+            return
+        rel = _norm(g["rel"])
+        if rel == "this":
+            y = pub.year
+        elif rel == "next" or rel == "coming":
+            y = pub.year if m > pub.month else pub.year + 1
+        else:  # last, past, previous: the latest such month already over
+            y = pub.year if m < pub.month else pub.year - 1
+    elif year_hint is not None:
+        y = year_hint
+    else:
+        a.relative = True
+        a.needs_year = True
+        if pub is None:
+            a.unresolved_reason = "relative"
+            return
+        # the latest such month (or day) on or before publication
+        y = pub.year
+        first = _safe_date(y, m, d if d is not None else 1)
+        if first is None or first > pub:
+            y -= 1
+        if d is not None:
+            for _ in range(8):  # 29 February: go back to a leap year
+                if _safe_date(y, m, d) is not None:
+                    break
+                y -= 1
+    if d is not None:
+        lo = _safe_date(y, m, d)
+        hi = _safe_date(y, m, d2) if d2 is not None else lo
+        if lo is None or hi is None:
+            a.unresolved_reason = "invalid"
+            return
+        a.lo, a.hi = lo, hi
+    else:
+        a.lo, a.hi = _fuzzy_month(y, m, g.get("fz"))
+
+
+def _resolve_ago(a: _Atom, pub: date | None) -> None:
+    g = a.g
+    direction = _norm(g["dir"])
+    if direction != "ago":
+        return  # anchored to another date: done by the caller
+    a.relative = True
+    if pub is None:
+        a.unresolved_reason = "relative"
+        return
+    n = _count(g["n"])
+    unit = _norm(g["u"])
+    if n is None or n > 1000:
+        return
+    few = _norm(g["n"]) in ("a few", "few", "several")
+    target = _shift(pub, unit, -n)
+    if target is None:
+        return
+    if few:
+        # "a few months ago": from (n+3) units back to 2 units back
+        lo = _shift(pub, unit, -6)
+        hi = _shift(pub, unit, -2)
+        if lo is None or hi is None:
+            return
+        a.lo, a.hi = _unit_span(lo, unit)[0], _unit_span(hi, unit)[1]
+        return
+    a.lo, a.hi = _unit_span(target, unit)
+
+
+def _unit_span(d: date, unit: str) -> tuple[date, date]:
+    """The whole day/week/month/year/decade containing ``d``."""
+    if unit == "day":
+        return d, d
+    if unit == "week":
+        monday = d - timedelta(days=d.weekday())
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        return date(d.year, d.month, 1), _month_end(d.year, d.month)
+    if unit == "decade":
+        return date(d.year - d.year % 10, 1, 1), date(d.year - d.year % 10 + 9, 12, 31)
+    return date(d.year, 1, 1), date(d.year, 12, 31)
+
+
+def _resolve_rel_unit(a: _Atom, pub: date | None) -> None:
+    g = a.g
+    a.relative = True
+    if pub is None:
+        a.unresolved_reason = "relative"
+        return
+    rel = _norm(g["rel"])
+    unit = _norm(g["u"])
+    fz = _norm(g.get("fz"))
+    if rel in ("the past", "the last", "past"):
+        u = "week" if unit == "weekend" else unit
+        lo = _shift(pub, u, -1)
+        if lo is None:
+            return
+        a.lo, a.hi = lo + timedelta(days=1), pub
+        return
+    step = {"this": 0, "last": -1, "next": 1, "the coming": 1}[rel]
+    if unit == "weekend":
+        saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)
+        if rel == "next" or rel == "the coming":
+            saturday = saturday + timedelta(days=7)
+        elif rel == "last" and pub.weekday() in (5, 6):
+            saturday = saturday - timedelta(days=7)
+        a.lo, a.hi = saturday, saturday + timedelta(days=1)
+        return
+    anchor = _shift(pub, unit, step)
+    if anchor is None:
+        return
+    lo, hi = _unit_span(anchor, unit)
+    if fz == "earlier" and step == 0:
+        hi = pub
+    elif fz == "later" and step == 0:
+        lo = pub
+    elif fz and unit == "month":
+        lo, hi = _fuzzy_month(lo.year, lo.month, fz)
+    elif fz and unit == "year":
+        lo, hi = _fuzzy_year(lo.year, fz)
+    a.lo, a.hi = lo, hi
+
+
+def _anchored(a: _Atom, anchor: DateMention | None) -> None:
+    """"a month earlier", "two weeks later": move the anchor's range."""
+    g = a.g
+    if anchor is None or anchor.range.earliest is None or anchor.range.latest is None:
+        a.unresolved_reason = "unknown"
+        return
+    n = _count(g["n"])
+    unit = _norm(g["u"])
+    if n is None or n > 1000:
+        return
+    sign = -1 if _norm(g["dir"]) == "earlier" else 1
+    lo = _shift(anchor.range.earliest, unit, sign * n)
+    hi = _shift(anchor.range.latest, unit, sign * n)
+    if lo is None or hi is None:
+        return
+    if unit != "day":
+        lo, hi = _unit_span(lo, unit)[0], _unit_span(hi, unit)[1]
+    a.lo, a.hi = lo, hi
+    a.relative = anchor.relative
+
+
+# --- public --------------------------------------------------------------------
+
+def _mention(text: str, start: int, end: int, lo: date | None, hi: date | None,
+             relative: bool, state: bool = False, reason: str | None = None,
+             season: bool = False) -> DateMention:
+    span = text[start:end]
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = None, None
+    precision = _precision(lo, hi, season)
+    if lo is None and hi is None and reason == "unknown":
+        precision = "unknown"
+    elif (lo is None) != (hi is None):
+        precision = "range"
+    rng = DateRange(earliest=lo, latest=hi, text=span, precision=precision,
+                    edtf=_edtf(lo, hi, precision))
+    return DateMention(start=start, end=end, text=span, range=rng, relative=relative,
+                       is_publication_state=state)
+
+
+def find_dates(text: str, published: date | None = None) -> list[DateMention]:
+    """Every date expression in ``text`` as an inclusive day range.
+
+    ``published`` is the document's publication date; expressions that need it
+    come back unresolved (earliest/latest None) when it is None.
+    """
+    if not text:
+        return []
+    atoms = _collect(text)
+    out: list[DateMention] = []
+    ctx_year: int | None = None
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        _resolve(a, published, ctx_year)
+        if a.kind == "ago" and _norm(a.g["dir"]) != "ago":
+            _anchored(a, next((d for d in reversed(out) if not d.is_publication_state), None))
+        if a.unresolved_reason == "invalid":
+            i += 1
+            continue
+        # ranges: "from A until B", "between A and B", "A-B", "A and B of this year"
+        if i + 1 < len(atoms):
+            b = atoms[i + 1]
+            rng = _try_range(text, a, b, published, ctx_year)
+            if rng is not None:
+                out.append(rng[0])
+                if rng[1] is not None:
+                    ctx_year = rng[1]
+                i += 2
+                continue
+        if a.explicit_year is not None:
+            ctx_year = a.explicit_year
+        if a.lo is None and a.hi is None and a.unresolved_reason is None and not a.state:
+            i += 1
+            continue  # an expression that resolved to nothing sensible
+        start = a.start
+        lo, hi, relative = a.lo, a.hi, a.relative
+        since = _SINCE_RE.search(text, max(0, a.start - 12), a.start)
+        if since and not a.state and lo is not None:
+            start = since.start()
+            relative = True
+            hi = published if published is not None and published >= lo else None
+            if published is not None and published < lo:
+                start, hi = a.start, a.hi
+        out.append(_mention(text, start, a.end, lo, hi, relative, a.state, a.unresolved_reason,
+                            season=a.kind.startswith("season") and start == a.start))
+        i += 1
+    return out
+
+
+_RANGEABLE = {"iso", "ko", "ko_md", "dmy", "mdy", "my", "m_ry", "rel_m", "m", "year",
+              "fz_year", "season_y", "season_ry", "decade"}
+_MONTHLIKE = {"my", "m_ry", "rel_m", "m"}
+
+
+def _try_range(text: str, a: _Atom, b: _Atom, pub: date | None,
+               ctx_year: int | None) -> tuple[DateMention, int | None] | None:
+    if a.kind not in _RANGEABLE or b.kind not in _RANGEABLE:
+        return None
+    gap = _RANGE_GAP_RE.fullmatch(text, a.end, b.start)
+    if not gap:
+        return None
+    connector = _norm(text[a.end:b.start])
+    prefix = _FROM_RE.search(text, max(0, a.start - 10), a.start)
+    if connector in ("and", "or"):
+        # "between A and B"; or "July and August of this year" (A borrows B's year)
+        if not prefix and not (a.kind in _MONTHLIKE and b.kind in _MONTHLIKE
+                               and a.g.get("d") is None and b.g.get("d") is None):
+            return None
+        if prefix and _norm(prefix.group()).startswith("from"):
+            return None
+    _resolve(b, pub, ctx_year)
+    if b.unresolved_reason == "invalid":
+        return None
+    # year inheritance between the two ends
+    a_month = a.kind in ("m", "mdy", "dmy") and a.explicit_year is None and not a.g.get("ry") and not a.g.get("rel")
+    b_month = b.kind in ("m", "mdy", "dmy") and b.explicit_year is None and not b.g.get("ry") and not b.g.get("rel")
+    if a_month and b.hi is not None and not b_month:
+        am, bm = _month(a.g["m"]), b.hi.month
+        y = b.hi.year if am is not None and am <= bm else b.hi.year - 1
+        _resolve(a, pub, ctx_year, year_hint=y)
+        a.relative = b.relative
+    elif b_month and a.lo is not None and not a_month:
+        bm, am = _month(b.g["m"]), a.lo.month
+        y = a.lo.year if bm is not None and bm >= am else a.lo.year + 1
+        _resolve(b, pub, ctx_year, year_hint=y)
+        b.relative = a.relative
+    elif a_month and b_month and b.lo is not None and a.lo is not None and a.lo > b.lo:
+        _resolve(a, pub, ctx_year, year_hint=a.lo.year - 1)
+    if a.lo is None or b.hi is None:
+        if a.unresolved_reason or b.unresolved_reason:
+            start = prefix.start() if prefix else a.start
+            reason = a.unresolved_reason or b.unresolved_reason
+            return _mention(text, start, b.end, None, None, True, reason=reason), b.explicit_year
+        return None
+    if a.lo > b.hi:
+        return None
+    start = prefix.start() if prefix else a.start
+    year = b.explicit_year or a.explicit_year
+    return _mention(text, start, b.end, a.lo, b.hi, a.relative or b.relative), year

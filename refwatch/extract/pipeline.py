@@ -1,0 +1,115 @@
+"""The extraction pipeline: a blank spaCy English pipeline plus rule components.
+
+    sentences → places → dates → counts → triggers → victims → sources → events
+
+Each component is one module that declares what it needs and adds (Doc
+extensions under ``doc._``). No model is downloaded: ``spacy.blank("en")``
+gives the tokenizer, and every annotation is a rule over the text. Use
+:func:`extract` for one text and :func:`extract_many` for a stream (it runs
+``nlp.pipe`` in batches, and keeps no per-document state between documents,
+so memory stays flat over long runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from refwatch.extract import events as _events  # noqa: F401  (registers the component)
+from refwatch.extract import places as _places  # noqa: F401
+from refwatch.extract import sentences as _sentences  # noqa: F401
+from refwatch.extract import sources as _sources  # noqa: F401
+from refwatch.extract import triggers as _triggers  # noqa: F401
+from refwatch.extract import victims as _victims  # noqa: F401
+from refwatch.model.records import Claim
+
+__all__ = ["build_pipeline", "nlp", "extract", "extract_many", "claim_to_json", "COMPONENTS"]
+
+COMPONENTS = ("refwatch_sentences", "refwatch_places", "refwatch_dates", "refwatch_counts", "refwatch_triggers",
+              "refwatch_victims", "refwatch_sources", "refwatch_events")
+
+_EXTENSIONS = ("published", "sentences", "places", "dates", "counts", "shares", "triggers", "victims", "sources",
+               "main_source", "events")
+for _name in _EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@Language.component("refwatch_dates", assigns=["doc._.dates"], requires=["doc._.sentences"])
+def dates_component(doc: Doc) -> Doc:
+    """Dates as day ranges (refwatch.extract.dates), resolved against ``doc._.published``."""
+    from refwatch.extract.dates import find_dates
+
+    doc._.dates = find_dates(doc.text, doc._.published)
+    return doc
+
+
+@Language.component("refwatch_counts", assigns=["doc._.counts", "doc._.shares"], requires=["doc._.sentences"])
+def counts_component(doc: Doc) -> Doc:
+    """Head counts and shares (refwatch.extract.counts)."""
+    from refwatch.extract.counts import find_counts, find_shares
+
+    doc._.counts = find_counts(doc.text)
+    doc._.shares = find_shares(doc.text)
+    return doc
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline with every component in order."""
+    pipeline = spacy.blank("en")
+    for name in COMPONENTS:
+        pipeline.add_pipe(name)
+    return pipeline
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The shared pipeline of this process."""
+    return build_pipeline()
+
+
+def _make_doc(text: str, published: date | None) -> Doc:
+    doc = nlp().make_doc(text)
+    doc._.published = published
+    return doc
+
+
+def extract(text: str, published: date | None = None) -> list[Claim]:
+    """The events one document asserts; ``published`` resolves relative dates."""
+    return nlp()(_make_doc(text, published))._.events
+
+
+def extract_many(items: Iterable[tuple[str, date | None]], batch_size: int = 64) -> Iterator[list[Claim]]:
+    """Claims for each ``(text, published)`` pair, in order, processed in batches."""
+    docs = (_make_doc(text, published) for text, published in items)
+    for doc in nlp().pipe(docs, batch_size=batch_size):
+        events = doc._.events
+        yield events
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def claim_to_json(claim: Claim) -> dict:
+    """One event in the ``refwatch extract --json`` contract (DESIGN.md)."""
+    c = claim.count
+    return {
+        "type": claim.type,
+        "date": {"earliest": _iso(claim.date.earliest), "latest": _iso(claim.date.latest), "text": claim.date.text},
+        "places": [{"name": p.name, "kind": p.kind, "country": p.country, "lat": p.lat, "lon": p.lon, "text": p.text}
+                   for p in claim.places],
+        "count": None if c is None else {"best": c.best, "qualifier": c.qualifier, "low": c.low, "high": c.high,
+                                         "unit": c.unit, "text": c.text},
+        "victims": [{"name": v.name, "text": v.text} for v in claim.victims],
+        "sources": list(claim.sources),
+        "evidence": [{"start": s.start, "end": s.end, "text": s.text} for s in claim.evidence],
+        "confidence": claim.confidence,
+        "aggregate": claim.aggregate,
+        "share_women": claim.share_women,
+    }

@@ -1,0 +1,53 @@
+"""Places: the gazetteer matcher as a pipeline component.
+
+Needs: ``doc._.sentences`` (to leave out boilerplate). Adds: ``doc._.places``
+(list of :class:`PlaceMention`, each holding a :class:`PlaceRef` with the
+words as written).
+
+The gazetteer (``refwatch.model.gazetteer``) is data with name variants in
+both romanisations, hangul and hanzi; it is loaded once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from refwatch.model.records import PlaceRef
+
+__all__ = ["PlaceMention", "find_places", "places_component"]
+
+
+@dataclass(slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    ref: PlaceRef
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any:
+    from refwatch.model.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Every gazetteer place named in ``text``."""
+    from refwatch.model.gazetteer import place_ref
+
+    out = []
+    for m in _gazetteer().match(text):
+        out.append(PlaceMention(m.start, m.end, m.text, place_ref(m.place, m.text)))
+    return out
+
+
+@Language.component("refwatch_places", assigns=["doc._.places"], requires=["doc._.sentences"])
+def places_component(doc: Doc) -> Doc:
+    doc._.places = find_places(doc.text)
+    return doc

@@ -1,0 +1,179 @@
+"""Sentence and paragraph boundaries, with scraped-page clutter marked.
+
+Needs: nothing (the raw ``doc.text``). Adds: ``doc._.sentences`` (list of
+:class:`Sentence`) and ``token.is_sent_start``.
+
+Written by hand rather than with spaCy's ``sentencizer`` because news text as
+scraped breaks its rules: newlines are hard boundaries, headlines have no
+final stop, "death.Two months" lacks the space, and "Oct. 9" or "U.S." must
+not split. Each sentence also says whether it is a headline (present-tense
+verbs there describe past events), boilerplate ("[ad_1]", "Read more",
+photo captions, related-story lists) or a repeat of an earlier line (headlines
+repeated between sections) — the latter two are skipped by later components,
+so they never produce duplicate events.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from refwatch.model.vocab import load
+
+__all__ = ["Sentence", "split_sentences", "sentences_component"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``text[start:end]``; ``block`` counts blank-line separated blocks."""
+
+    start: int
+    end: int
+    index: int
+    line: int
+    block: int
+    headline: bool = False
+    skip: bool = False  # boilerplate or a repeated line
+
+
+# An end of sentence: terminal punctuation, optional closing quotes/brackets, then space.
+_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s)|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+# Words whose trailing full stop is not a sentence end.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "no", "vs", "gen", "gov", "sen", "rep", "lt", "col", "capt", "prof", "inc",
+    "co", "corp", "jr", "sr", "approx", "est", "fig", "p", "pp", "u.s", "u.k", "u.n", "e.g", "i.e", "etc",
+}
+_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+_AD_RE = re.compile(r"^\s*\[ad_\d+\]")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lex = load("triggers")
+    # Anchored patterns are tried at the line start only; the few others scan the line.
+    anchored = [p[1:] for p in lex["boilerplate"] if p.startswith("^")]
+    floating = [p for p in lex["boilerplate"] if not p.startswith("^")]
+    boiler = re.compile("(?:" + "|".join(f"(?:{p})" for p in anchored) + ")|.*?(?:"
+                        + "|".join(f"(?:{p})" for p in floating) + ")", re.IGNORECASE)
+    list_header = re.compile(lex["list_headers"], re.IGNORECASE)
+    return boiler, list_header
+
+
+def _is_headline(line: str) -> bool:
+    """A short line without a final stop, of several words (titles, section heads)."""
+    s = line.strip()
+    if not s or len(s) > 160 or s[-1] in ".!?;:" or len(s.split()) < 3:
+        return False
+    return not s.endswith(("”", '"')) or s.count(" ") < 20
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", s.lower()).split())
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one line (no newline inside)."""
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _END_RE.finditer(text, start, end):
+        stop = m.end()
+        if m.group(0).startswith(".") and len(m.group(0)) == 1:
+            before = _WORD_BEFORE_RE.search(text, cur, m.start())
+            word = before.group(1).lower() if before else ""
+            if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                continue
+            # "Oct. 9", "No. 3": a full stop followed by a digit continues the sentence.
+            nxt = text[stop:stop + 3].lstrip()
+            if nxt[:1].isdigit() and word[:3] in _ABBREV:
+                continue
+        nxt_char = text[stop:stop + 2].lstrip()[:1]
+        if nxt_char and nxt_char.islower():
+            continue
+        spans.append((cur, stop))
+        cur = stop
+    if cur < end:
+        spans.append((cur, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets, headline and skip flags."""
+    boiler, list_header = _patterns()
+    raw: list[tuple[int, int, int, int, bool, bool]] = []
+    line_no = block = 0
+    pos = 0
+    in_list = False
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        line = text[pos:nl]
+        stripped = _AD_RE.sub("", line).strip()
+        if not stripped:
+            block += 1 if raw and raw[-1][3] == block else 0
+        else:
+            is_boiler = bool(boiler.match(stripped))
+            if list_header.match(stripped):
+                in_list, is_boiler = True, True
+            elif in_list and stripped[:1] in "-•*–":
+                is_boiler = True
+            else:
+                in_list = False
+            headline = _is_headline(stripped)
+            first = pos + line.index(stripped)
+            spans = [(first, first + len(stripped))] if headline else _split_line(text, first, nl)
+            for s, e in spans:
+                raw.append((s, e, line_no, block, headline, is_boiler))
+        line_no += 1
+        pos = nl + 1
+    # A sentence repeated later (headline copies, teaser lines) keeps its last copy only,
+    # so the copy standing in its context is the one read.
+    keys = [_norm(text[s:e])[:90] for s, e, *_ in raw]
+    last_of: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 12:
+            last_of[k] = i
+    out: list[Sentence] = []
+    for i, (s, e, ln, bl, head, boil) in enumerate(raw):
+        k = keys[i]
+        skip = boil or (len(k) >= 12 and last_of.get(k, i) != i)
+        out.append(Sentence(s, e, len(out), ln, bl, head, skip))
+    return out
+
+
+def _set_sent_starts(doc: Doc, sentences: list[Sentence]) -> None:
+    """Mark sentence starts in one array write (the per-token setter re-checks the whole doc each time)."""
+    if not len(doc):
+        return
+    idx = doc.to_array([IDX])
+    flags = numpy.full((len(doc), 1), -1, dtype="int32").astype("uint64")
+    flags[0, 0] = 1
+    for s in sentences:
+        i = int(numpy.searchsorted(idx, s.start))
+        if i < len(doc) and idx[i] == s.start:
+            flags[i, 0] = 1
+    doc.from_array([SENT_START], flags)
+
+
+@Language.component("refwatch_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
+def sentences_component(doc: Doc) -> Doc:
+    sentences = split_sentences(doc.text)
+    doc._.sentences = sentences
+    _set_sent_starts(doc, sentences)
+    return doc

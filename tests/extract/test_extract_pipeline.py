@@ -1,0 +1,75 @@
+"""The pipeline as a whole: component order, contracts, properties, and the seed figures."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refwatch.extract.pipeline import COMPONENTS, build_pipeline, claim_to_json, extract, extract_many
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+
+_WORDS = st.sampled_from(["China", "deported", "arrested", "600", "in April", "two months ago", "Kim Chol-ok",
+                          "Dandong", "said", "TJWG", "currently held", ".", ",", "\n", "\n\n", "over", "nearly",
+                          "surnamed Choi", "“", "forced", "back", "2019", "9 October 2023", "were", "women"])
+_TEXT = st.one_of(st.text(max_size=400), st.lists(_WORDS, max_size=80).map(" ".join))
+
+
+def test_components_in_order():
+    assert tuple(build_pipeline().pipe_names) == COMPONENTS
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, pub=st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))))
+def test_arbitrary_text_never_crashes_and_spans_and_dates_are_valid(text, pub):
+    for claim in extract(text, pub):
+        for span in claim.evidence:
+            assert text[span.start:span.end] == span.text
+        e, l_ = claim.date.earliest, claim.date.latest
+        assert e is None or l_ is None or e <= l_
+        json.dumps(claim_to_json(claim))
+
+
+def test_extract_many_matches_extract():
+    items = [("Nine escapees were arrested in Shenyang on May 2.", date(2022, 6, 1)), ("", None),
+             ("Kim Chol-ok was deported in April.", date(2022, 6, 1))]
+    assert [[claim_to_json(c) for c in cs] for cs in extract_many(items, batch_size=2)] == \
+        [[claim_to_json(c) for c in extract(t, p)] for t, p in items]
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "seeds.jsonl").exists(), reason="../shared not present")
+def test_seed_figures():
+    from refwatch.extract.evaluate import load_gold, score
+
+    gold = load_gold(SHARED / "gold" / "seeds.jsonl")
+    preds = {}
+    for g in gold:
+        text = (SHARED / "seeds" / g["doc"]).read_text(encoding="utf-8")
+        preds[g["doc"]] = {"events": [claim_to_json(c) for c in extract(text, date.fromisoformat(g["published"]))]}
+    fig = score({g["doc"]: g for g in gold}, preds).values
+    assert fig["event_f1"] >= 0.90 and fig["count_acc"] >= 0.90 and fig["place_recall"] >= 0.90, fig
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "score_extraction.py").exists(), reason="../shared not present")
+def test_own_scorer_agrees_with_shared_scorer(tmp_path):
+    from refwatch.extract.evaluate import format_figures, load_gold, score
+
+    gold_path = SHARED / "gold" / "seeds.jsonl"
+    gold = load_gold(gold_path)
+    pred_path = tmp_path / "pred.jsonl"
+    preds = {}
+    with open(pred_path, "w", encoding="utf-8") as f:
+        for g in gold:
+            text = (SHARED / "seeds" / g["doc"]).read_text(encoding="utf-8")
+            evs = [claim_to_json(c) for c in extract(text, date.fromisoformat(g["published"]))]
+            preds[g["doc"]] = {"events": evs}
+            f.write(json.dumps({"document": {"path": g["doc"]}, "events": evs}) + "\n")
+    out = subprocess.run([sys.executable, str(SHARED / "tools" / "score_extraction.py"), str(gold_path),
+                          str(pred_path)], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    assert out == format_figures(score({g["doc"]: g for g in gold}, preds).values)
