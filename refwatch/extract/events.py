@@ -82,6 +82,7 @@ class _Cand:
     share: float | None = None
     aggregate: bool = False
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the clause of a sentence that holds two events of one class
 
     @property
     def informative(self) -> bool:
@@ -164,12 +165,35 @@ _NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "
 _AUX_TAIL = re.compile(r"\s+(?:were|was|had|have|has|been|being|all|both|reportedly|later|then|also)$", re.IGNORECASE)
 _PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those|them|whom)\b", re.IGNORECASE)
 _HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|of\s+them)\b", re.IGNORECASE)
+# A number that names a group of people without a noun: "a defector family of five", "the seven, five women ...".
+_GROUP_OF = re.compile(r"\b(?:family|group|party|household)\s+of\s+$", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\b(?:the|all|these|those)\s+$", re.IGNORECASE)
+_APPOSITION_AFTER = re.compile(r"^\s*[,—–]", re.IGNORECASE)
 _INCLUDING = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^\W*(?:these|those|they)\s+(?:include|included|were|are)\b", re.IGNORECASE)
+_SINGULAR_NP = re.compile(
+    r"\b(?:she|he)\b|"
+    r"\b(?:a|an|one|the|another|this|that|my|his|her|our|their)\s+(?:[\w’'-]+\s+){0,3}?(?:woman|man|boy|girl|teenager|mother|father|"
+    r"wife|husband|grandmother|grandfather|defector|escapee|refugee|soldier|student|worker|trader|daughter|son|"
+    r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))",
+    re.IGNORECASE)
+_PLURAL_NP = re.compile(r"\b(?:they|both|families|women|men|people|children|others|group|couple|family|all)\b",
+                        re.IGNORECASE)
+_SINGULAR_OBJECT = re.compile(r"\b(?:her|him)\b(?!\s+(?:family|families|husband|wife|children|son|daughter|"
+                              r"relatives|parents))", re.IGNORECASE)
 _WOMEN = re.compile(r"\b(?:women|female|females|girls)\b", re.IGNORECASE)
 
 
 # --- helpers -----------------------------------------------------------------
+
+def _headless_people(text: str, c) -> bool:
+    """A count with no noun that still counts people ("five were held", "a family of five", "the seven,")."""
+    before = text[max(0, c.start - 20):c.start]
+    after = text[c.end:c.end + 12]
+    if _HEADLESS_OK.match(after) or _GROUP_OF.search(before):
+        return True
+    return bool(_THE_BEFORE.search(before) and _APPOSITION_AFTER.match(after))
+
 
 def _month_range(y: int, m: int) -> tuple[date, date]:
     first = date(y, m, 1)
@@ -286,13 +310,16 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         si = sent_of(c.start)
         if si < 0 or sentences[si].skip:
             continue
-        if c.refers_to not in ("persons", "cases") and not (c.head is None and _HEADLESS_OK.match(text[c.end:c.end + 12])):
+        if c.refers_to not in ("persons", "cases") and not _GROUP_OF.search(text[max(0, c.start - 20):c.start]) \
+                and not (c.head is None and _headless_people(text, c)):
             continue
         if _PARTITIVE.match(text[c.end:c.end + 12]):
             continue
         by_sent["counts"][si].append(c)
     for p in places:
         si = sent_of(p.start)
+        if _not_a_scene(text, p, sentences[si].start if si >= 0 else 0):
+            continue
         if si >= 0 and not sentences[si].skip:
             by_sent["places"][si].append(p)
     for v in victims:
@@ -336,9 +363,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             if agg is not None:
                 cands.append(agg)
             continue
-        for cls, ts in classes.items():
-            main = ts[0]
-            etype = next((t.type for t in ts if t.type == "arrest"), main.type)
+        owners = _date_owners(by_sent["dates"][si], by_sent["triggers"][si])
+        for cls, all_ts in classes.items():
+            main = all_ts[0]
+            etype = next((t.type for t in all_ts if t.type == "arrest"), main.type)
             pairs = _date_count_pairs(by_sent["dates"][si], by_sent["counts"][si]) if len(classes) == 1 else []
             if pairs:
                 for d, c in pairs:
@@ -346,10 +374,19 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                     _set_count(cand, c, text)
                     cands.append(cand)
                 continue
-            cand = _Cand(etype, si, main.start, sent.headline)
-            _attach_count(cand, main, si, sent, text, by_sent, lex)
-            _attach_date(cand, main, ts, si, sent, text, by_sent, sentences, published, lex, unblocked, same_block)
-            cands.append(cand)
+            groups = _clause_groups(all_ts, owners, text, sent)
+            for ts, span in groups:
+                main = ts[0]
+                etype = next((t.type for t in ts if t.type == "arrest"), main.type)
+                cand = _Cand(etype, si, main.start, sent.headline, span=span)
+                _attach_count(cand, main, si, sent, text, by_sent, lex)
+                _attach_date(cand, main, ts, si, sent, text, by_sent, sentences, published, lex, unblocked,
+                             same_block, owners)
+                if _participial_detention(cand, ts, classes, owners):
+                    continue
+                if cand.count is None:
+                    _singular_count(cand, main, ts, sent, text, by_sent["triggers"][si], lex)
+                cands.append(cand)
     # Shared parts: places, victims, sources, shares, evidence -----------------
     for cand in cands:
         si = cand.sentence
@@ -362,9 +399,17 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             if nm not in seen_names:
                 seen_names.add(nm)
                 cand.victims.append((nm, tx))
+        if not cand.victims and cand.count is not None and cand.count.best == 1 \
+                and _PRONOUN.fullmatch(cand.count.text or ""):
+            prior = [v for v in victims if v.sentence < si and si - v.sentence <= _PRONOUN_REACH]
+            if prior:
+                cand.victims.append((prior[-1].name, cand.count.text))
         if cand.count is None:
             _implicit_count(cand, si, text, sent, by_sent, lex)
         cand.places = _attach_places(cand, si, by_sent, sentences, text, unblocked, same_block, victims)
+        if event_class(cand.etype) == "repatriation" and not sent.headline \
+                and not any(p.kind == "crossing" for p in cand.places):
+            cand.places = cand.places + _crossings_after(si, by_sent, sentences, unblocked)
         srcs = [s.name for s in by_sent["sources"][si]]
         if not srcs:
             for back in (si - 1, si - 2, si + 1):
@@ -443,6 +488,118 @@ def _aggregate_candidate(si: int, sent, text: str, by_sent, last_trigger_type: d
     return cand
 
 
+_SCENE_EXCLUDED_AFTER = re.compile(r"^-based\b|^[’']s\s+(?:foreign|unification|government|ministry)", re.IGNORECASE)
+_DATELINE = re.compile(r"^\W*[A-Z][A-Z .'-]+,\s")
+
+
+def _not_a_scene(text: str, p, sent_start: int) -> bool:
+    """Places that say where a writer or an institution sits, not where anything happened.
+
+    A dateline ("SEOUL, Oct. 12 —") and "a Seoul-based group" locate the
+    writer; they are not where people were arrested or sent back.
+    """
+    if _SCENE_EXCLUDED_AFTER.match(text[p.end:p.end + 20]):
+        return True
+    return p.start - sent_start < 25 and bool(_DATELINE.match(text[sent_start:p.end + 2]))
+
+
+def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[int, object]) -> bool:
+    """"North Koreans held in Chinese detention were forcibly returned": the detention only describes them."""
+    if len(classes) < 2 or any(t.type != "detention" or t.state or not t.text.lower().startswith("held") for t in ts):
+        return False
+    mine = {id(t) for t in ts}
+    return not any(id(o) in mine for o in owners.values()) and cand.date is None
+
+
+def _date_owners(dates: list[_Date], triggers: list) -> dict[int, object]:
+    """Which trigger of the sentence each date belongs to (keyed by the date's start).
+
+    English puts the time after its verb ("were caught in Tumen in May, and a
+    man was detained in Hunchun in June"), so a date belongs to the last
+    trigger before it; a date before every trigger ("On Monday, police ...")
+    belongs to the first one.
+    """
+    if not triggers:
+        return {}
+    ordered = sorted(triggers, key=lambda t: t.start)
+    out: dict[int, object] = {}
+    for d in dates:
+        owner = ordered[0]
+        for t in ordered:
+            if t.end <= d.start:
+                owner = t
+            else:
+                break
+        out[d.start] = owner
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r"(?:,\s*(?:and|while|but|whereas)\b|;|\band\s+(?:a|an|another|one|two|three|four|five|"
+                           r"six|seven|eight|nine|ten|\d+)\b)", re.IGNORECASE)
+
+
+def _clause_groups(ts: list, owners: dict[int, object], text: str, sent) -> list[tuple[list, tuple[int, int] | None]]:
+    """Split triggers of one class into clauses when each clause has its own date.
+
+    "Two women were caught in Tumen in May, and a man was detained in Hunchun
+    in June" holds two arrests; "caught and detained in May" holds one.
+    """
+    if len(ts) < 2:
+        return [(ts, None)]
+    owned = {id(t) for t in owners.values()}
+    groups: list[list] = [[ts[0]]]
+    for prev, t in zip(ts, ts[1:]):
+        between = text[prev.end:t.start]
+        if id(t) in owned and any(id(x) in owned for x in groups[-1]) and _CLAUSE_BREAK.search(between):
+            groups.append([t])
+        else:
+            groups[-1].append(t)
+    if len(groups) == 1:
+        return [(ts, None)]
+    out = []
+    for i, g in enumerate(groups):
+        lo = sent.start if i == 0 else groups[i - 1][-1].end
+        hi = groups[i + 1][0].start if i + 1 < len(groups) else sent.end
+        out.append((g, (lo, hi)))
+    return out
+
+
+def _singular_count(cand: _Cand, main, ts: list, sent, text: str, all_triggers: list, lex: _Lex) -> None:
+    """One person when the clause's subject or object is one person ("a 17-year-old boy was caught", "took her")."""
+    prev_end = max((t.end for t in all_triggers if t.end <= main.start), default=sent.start)
+    lo = cand.span[0] if cand.span else max(sent.start, prev_end)
+    subject = text[lo:main.start]
+    tail = text[main.start:min(sent.end, main.end + 12)]
+    if _PLURAL_NP.search(subject):
+        return
+    m = _SINGULAR_NP.search(subject) or _SINGULAR_OBJECT.search(tail)
+    if m is None:
+        return
+    cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0).strip())
+    cand.count_kind = "implicit"
+
+
+#: How many sentences back "she" / "he" may point to a named person.
+_PRONOUN_REACH = 6
+_PRONOUN = re.compile(r"(?:she|he|her|him)", re.IGNORECASE)
+
+
+def _crossings_after(si: int, by_sent, sentences, unblocked) -> list[PlaceRef]:
+    """Crossings named just after a return ("... crossed at several points, including Dandong to Sinuiju").
+
+    Wire stories give the event in one paragraph and the route in the next;
+    the route sentence has no event of its own. Up to two sentences ahead.
+    """
+    for nxt in (si + 1, si + 2):
+        if nxt >= len(sentences) or sentences[nxt].skip or sentences[nxt].headline or unblocked(nxt):
+            return []
+        found = [p.ref for p in by_sent["places"][nxt] if p.ref.kind == "crossing" or
+                 (p.ref.country == "KP" and p.ref.kind != "country")]
+        if found:
+            return found
+    return []
+
+
 def _after_including(c, sent, text: str) -> bool:
     return bool(_INCLUDING.search(text[sent.start:c.start]))
 
@@ -479,7 +636,8 @@ def _set_count(cand: _Cand, c, text: str) -> None:
 
 
 def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Lex) -> None:
-    summed = _list_sum(text[sent.start:main.start], by_sent["counts"][si], sent.start, lex)
+    lo = cand.span[0] if cand.span else sent.start
+    summed = _list_sum(text[lo:main.start], by_sent["counts"][si], lo, lex)
     if summed is not None:
         cand.count, cand.count_kind, cand.count_digits = summed, "stated", False
         return
@@ -490,7 +648,16 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     persons = [c for c in counts if c.count.unit == "persons"]
     if persons and len(persons) < len(counts) and lex.aggregate.search(text[sent.start:sent.end]):
         counts = persons
-    stated = [c for c in counts if c.count.best is not None] or counts
+    stated = [c for c in counts if c.count.best is not None or c.count.qualifier == "between"] or counts
+    if cand.span is not None:
+        stated = [c for c in stated if cand.span[0] <= c.start < cand.span[1]]
+        if not stated:
+            return
+    # The subject comes first: "a family of five — a couple, their two daughters ... — was caught".
+    before = [c for c in stated if c.end <= main.start and not re.search(r"[.;]", text[c.end:main.start])]
+    if before:
+        _set_count(cand, before[0], text)
+        return
 
     def dist(c) -> int:
         return main.start - c.end if c.end <= main.start else c.start - main.end
@@ -535,8 +702,12 @@ def _implicit_count(cand: _Cand, si: int, text: str, sent, by_sent, lex: _Lex) -
 
 
 def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent, sentences, published,
-                 lex: _Lex, unblocked, same_block) -> None:
+                 lex: _Lex, unblocked, same_block, owners: dict[int, object] | None = None) -> None:
     dates = by_sent["dates"][si]
+    if owners:
+        mine = {id(t) for t in ts}
+        own = [d for d in dates if id(owners.get(d.start)) in mine]
+        dates = own if own or cand.span is not None else [d for d in dates if d.state]
     strong, weak = [], []
     for d in dates:
         lo, hi = sorted((d.end, main.start)) if d.end <= main.start else sorted((main.end, d.start))
@@ -550,7 +721,8 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
         cand.date_strength = "state"
         return
     s_text = text[sent.start:sent.end]
-    relative = bool(lex.relative_before.search(text[max(sent.start, main.start - 30):main.start]))
+    relative = bool(lex.relative_before.search(text[max(sent.start, main.start - 30):main.start])) \
+        or all(t.pluperfect for t in ts)
     if not sent.headline and not relative:
         for back in (si - 1, si - 2):
             if not same_block(si, back) or (back == si - 2 and not lex.frame_start.match(s_text)):

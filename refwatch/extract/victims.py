@@ -63,7 +63,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     given = r"[A-Z][a-z]{1,6}(?:-[A-Za-z][a-z]{1,6})?"
     full = re.compile(rf"(?<![\w-])(?P<sur>{sur})\s+(?P<g1>{given})(?:\s+(?P<g2>[A-Z][a-z]{{1,6}})(?![\w-]))?(?![\w-])")
     surnamed = re.compile(
-        r"\b(?:surnamed|last\s+name,?|family\s+name,?|identified\s+(?:only\s+)?as|known\s+only\s+as)\s+"
+        r"\b(?:surnamed|last\s+name,?|family\s+name,?|identified\s+(?:only\s+)?as|known\s+only\s+as|"
+        r"identified\s+only\s+by\s+(?:her|his)\s+(?:sur|family\s+|last\s+)?name,?)\s+"
         rf"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
     bare = re.compile(rf"(?<![A-Z][a-z]\s)(?<![\w-])(?P<sur>{sur})(?![\w-])(?!\s+[A-Z])")
     role_before = re.compile(lex["role_before_name"], re.IGNORECASE)

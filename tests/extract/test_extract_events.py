@@ -69,3 +69,58 @@ def test_share_of_women():
 
 def test_advocacy_gives_no_event():
     assert extract("Rights groups urged China not to repatriate the 50 people held in Tumen.", PUB) == []
+
+
+# --- clause-level assembly ------------------------------------------------------
+
+def test_two_arrests_in_one_sentence_each_keep_their_own_date_and_count():
+    text = ("Three women were caught in Yanji in January, and a teenager was detained in Tumen in February, "
+            "a local source said.")
+    got = sorted(_summary(text))
+    assert got == [("arrest", date(2024, 1, 1), date(2024, 1, 31), 3, "exact"),
+                   ("arrest", date(2024, 2, 1), date(2024, 2, 29), 1, "exact")]
+
+
+def test_date_belongs_to_the_verb_before_it():
+    text = "Four men who were sent back through the Hyesan crossing on 2 February were sentenced in mid-March."
+    by_type = {s[0]: s for s in _summary(text)}
+    assert by_type["punishment"][1:3] == (date(2024, 3, 11), date(2024, 3, 20))
+
+
+def test_family_of_n_is_a_head_count_and_its_breakdown_is_not():
+    text = "A defector family of six — a couple, their three sons and a grandmother — was arrested in Dalian on 4 March."
+    (ev,) = extract(text, PUB)
+    assert (ev.type, ev.count.best) == ("arrest", 6)
+
+
+def test_one_described_person_counts_one():
+    (ev,) = extract("A 19-year-old woman travelling alone was caught at a checkpoint in Kunming on 1 March.", PUB)
+    assert (ev.count.best, ev.count.qualifier) == (1, "exact")
+
+
+def test_pronoun_story_links_the_named_person():
+    text = ("Kang Mi-ra, 33, had lived in Yanji since 2015. "
+            "In January she was moved to the border detention centre in Tumen.")
+    evs = extract(text, PUB)
+    (tr,) = [e for e in evs if e.type == "transfer"]
+    assert [v.name for v in tr.victims] == ["Kang Mi-ra"]
+    assert tr.count.best == 1
+
+
+def test_crossings_in_the_next_paragraph_are_the_route_of_a_return():
+    text = ("BEIJING, March 12, 2024 — China sent about 200 North Koreans back on Sunday, a monitoring group said.\n\n"
+            "Witnesses said the buses crossed at two points, from Dandong to Sinuiju and from Tumen to Namyang.")
+    (ev,) = [e for e in extract(text, PUB) if e.type == "repatriation"]
+    assert {"Dandong", "Sinuiju", "Tumen", "Namyang"} <= {p.name for p in ev.places}
+    assert "Beijing" not in {p.name for p in ev.places}
+
+
+def test_participle_held_describes_people_returned_not_a_new_event():
+    text = "Some 40 North Koreans held in Chinese detention were forcibly returned in early March, the group said."
+    assert [s[0] for s in _summary(text)] == ["repatriation"]
+
+
+def test_pluperfect_does_not_take_the_frame_date():
+    text = ("Two women died in a detention centre in Nanning in February, the group said. "
+            "Both had been caught near the Vietnamese border.")
+    assert [s[0] for s in _summary(text)] == ["death"]

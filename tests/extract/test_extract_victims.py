@@ -30,3 +30,7 @@ def test_sources_officials_and_relatives_are_not_victims():
             "Han Song-i, the mother of the detained teenager, spoke to reporters. "
             "Kim Jong Un did not comment.")
     assert _names(text) == []
+
+
+def test_identified_only_by_surname():
+    assert _names("A man identified only by his surname, Seo, was detained in Dalian.") == ["Seo"]
