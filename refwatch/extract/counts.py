@@ -229,6 +229,21 @@ _AFTER_EXCLUDE_RE = re.compile(
     rf"\.\d|\s*(?:th\s+of\s+|of\s+)?(?:{_MONTHS})\b|-[A-Za-z]|\s*[$€£¥₩]|/\d|"
     rf"(?i:\s+(?:million|billion|thousand)?\s*(?:dollars|yuan|won|euros|pounds|yen|usd|rmb|krw)\b))"
 )
+#: Longest thing ``_BEFORE_EXCLUDE_RE`` can match before its trailing spaces
+#: ("resolution", "September."), plus one character for its ``\b``: the
+#: search starts that far before the last non-space character.
+_BEFORE_EXCLUDE_REACH = 16
+#: Last word of every prefix qualifier (and of "estimated"): text before a
+#: number that ends with none of them cannot hold a qualifier.
+_PREFIX_TAILS = tuple(sorted({k.split()[-1] for k in _PREFIX_QUALIFIERS} | {"estimated"}))
+_PREFIX_TAIL_REACH = max(map(len, _PREFIX_TAILS)) + 1
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_FAMILY_OF_RE = re.compile(r"(?i)\ba\s+family\s+of\s+$")
+_NO_BEFORE_RE = re.compile(r"(?i)\bno\s+$")
+_ESTIMATED_END_RE = re.compile(r"(?i)estimated\s+$")
+_SPACES_RE = re.compile(r"\s+")
+_SPACES_DASHES_RE = re.compile(r"[\s-]+")
+_LONG_DIGITS_RE = re.compile(r"\d{8,}")
 _AGE_APPOSITION_BEFORE_RE = re.compile(r"[A-Za-z]\s*,\s*$")
 _AGE_APPOSITION_AFTER_RE = re.compile(r"\s*,")
 _YEAR_RE = re.compile(r"(?:1[89]\d\d|20\d\d)")
@@ -240,11 +255,20 @@ _KOREAN_RE = re.compile(
     r"(?:\s*(?P<ks>이상|이하|미만|가량|정도|쯤|남짓|넘는|넘게|넘))?"
 )
 
-_SHARE_RE = re.compile(
+# Shares are found by two scans whose matches can never overlap (a number
+# before a per-cent sign; a fraction word before "of"), so their merged
+# matches are exactly those of one alternation, and the slow case-insensitive
+# word scan runs only when a fraction word occurs at all.
+_SHARE_NUM_RE = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|％|(?i:-?\s*per\s*cent\b|percent\b|pct\b))"
-    r"|(?P<w>(?i:\b(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]")
-                                   for k in sorted(SHARE_WORDS, key=len, reverse=True)) + r")\b))(?=\s+of\b)"
 )
+_SHARE_WORD_RE = re.compile(
+    r"(?P<w>(?i:\b(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]")
+                                 for k in sorted(SHARE_WORDS, key=len, reverse=True)) + r")\b))(?=\s+of\b)"
+)
+#: Every fraction word contains one of these; "ı" and "İ" match "i" under
+#: the regex's case folding but not after ``str.lower``, so they force the scan.
+_SHARE_WORD_HINTS = ("half", "third", "quarter")
 _SHARE_CATEGORIES = (
     r"women|men|girls|boys|children|minors|females?|males?|elderly|infants|babies|"
     r"teenagers|adults|mothers|pregnant\s+women|young\s+women|defectors|refugees"
@@ -325,6 +349,37 @@ def head_kind(head: str | None) -> str | None:
     if head in _PERSON_HEADS.values():
         return "persons"
     return "other"
+
+
+def _excluded_before(before: str) -> bool:
+    """``_BEFORE_EXCLUDE_RE.search(before)``, searching only the tail it can match."""
+    tail = len(before.rstrip())
+    return _BEFORE_EXCLUDE_RE.search(before, max(0, tail - _BEFORE_EXCLUDE_REACH)) is not None
+
+
+def _prefix_qualifier(before: str) -> re.Match[str] | None:
+    """``_PREFIX_RE.search(before)``, skipped when ``before`` cannot end in a qualifier.
+
+    The pattern needs trailing space after a qualifier's last word; checking
+    that word on plain ASCII is exact (other text goes to the regex, whose
+    case folding differs from ``str.lower`` for a few letters).
+    """
+    if not before or not before[-1].isspace():
+        return None
+    tail = before.rstrip()[-_PREFIX_TAIL_REACH:]
+    if tail.isascii() and not tail.lower().endswith(_PREFIX_TAILS):
+        return None
+    return _PREFIX_RE.search(before)
+
+
+#: Letters the regex's case folding equates with ASCII ones that ``str.lower`` keeps apart.
+_FOLD = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def _prefix_qualifier_of(words: str) -> str:
+    """The qualifier named by a ``_PREFIX_RE`` match ("at  least" -> "at_least")."""
+    key = _SPACES_RE.sub(" ", words.translate(_FOLD).lower())
+    return _PREFIX_QUALIFIERS.get(key, "exact")
 
 
 def _pick_qualifier(found: list[str]) -> str:
@@ -434,7 +489,7 @@ def find_counts(text: str) -> list[CountMention]:
             continue
         out.append(mention)
         pos = max(mention.end, m.end())
-    if any("\uac00" <= ch <= "\ud7a3" for ch in text):
+    if _HANGUL_RE.search(text) is not None:
         out.extend(_korean_counts(text))
         out.sort(key=lambda c: c.start)
     return out
@@ -462,7 +517,7 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
     after_excl = _AFTER_EXCLUDE_RE.match(text, end)
     if after_excl:
         return None
-    if _BEFORE_EXCLUDE_RE.search(before):
+    if _excluded_before(before):
         return None
     qualifiers: list[str] = []
     span_start = start
@@ -471,14 +526,14 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
     is_year_like = False
 
     if m.group("vague"):
-        phrase = re.sub(r"\s+", " ", m.group("vague").lower())
+        phrase = _SPACES_RE.sub(" ", m.group("vague").lower())
         floor = VAGUE_FLOORS.get(phrase)
         if floor is None:
             return None
         qualifier = "vague"
         best = None
         low = floor
-        q = _PREFIX_RE.search(before)
+        q = _prefix_qualifier(before)
         if q:
             span_start = start - (len(before) - q.start("q"))
     else:
@@ -488,7 +543,7 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
             return None
         if m.group("digits"):
             digits = m.group("digits")
-            if re.fullmatch(r"\d{8,}", digits):
+            if _LONG_DIGITS_RE.fullmatch(digits):
                 return None  # phone numbers, ids
             is_year_like = bool(_YEAR_RE.fullmatch(digits))
         # ranges: "50 to 60", "between 50 and 60", "two or three"
@@ -512,20 +567,20 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
                 if between_before:
                     span_start = start - (len(before) - between_before.start())
         if "between" not in qualifiers:
-            q = _PREFIX_RE.search(before)
+            q = _prefix_qualifier(before)
             if q:
-                qualifiers.append(_PREFIX_QUALIFIERS[re.sub(r"\s+", " ", q.group("q").lower())])
+                qualifiers.append(_prefix_qualifier_of(q.group("q")))
                 span_start = start - (len(before) - q.start("q"))
-                if re.search(r"(?i)estimated\s+$", before[q.end("q"):]) and qualifiers[-1] == "exact":
+                if _ESTIMATED_END_RE.search(before[q.end("q"):]) and qualifiers[-1] == "exact":
                     qualifiers.append("about")
                 before2 = before[: q.start("q")]
-                q2 = _PREFIX_RE.search(before2)
+                q2 = _prefix_qualifier(before2)
                 if q2:
-                    qualifiers.append(_PREFIX_QUALIFIERS[re.sub(r"\s+", " ", q2.group("q").lower())])
+                    qualifiers.append(_prefix_qualifier_of(q2.group("q")))
                     span_start = start - (len(before) - q2.start("q"))
             s = _SUFFIX_RE.match(text, end)
             if s:
-                key = re.sub(r"\s+", " ", s.group("s").strip().lower())
+                key = _SPACES_RE.sub(" ", s.group("s").strip().lower())
                 if key in _SUFFIX_QUALIFIERS:
                     qualifiers.append(_SUFFIX_QUALIFIERS[key])
                     end = s.end()
@@ -539,7 +594,7 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
             return None
 
     # "a family of five": the family is the head
-    fam = re.search(r"(?i)\ba\s+family\s+of\s+$", before)
+    fam = _FAMILY_OF_RE.search(before)
     of_m = None
     if fam:
         head, head_end, excluded = "family members", end, False
@@ -556,7 +611,7 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
         return None
     if m.group("words") and best == 1 and head is None:
         return None  # "one of", "no one": the word is a pronoun, not a count
-    if m.group("words") and best == 1 and re.search(r"(?i)\bno\s+$", before):
+    if m.group("words") and best == 1 and _NO_BEFORE_RE.search(before):
         return None
     unit = "cases" if head_kind(head) == "cases" else "persons"
     span_text = text[span_start:end]
@@ -592,35 +647,46 @@ def _korean_counts(text: str) -> list[CountMention]:
 
 # --- shares -------------------------------------------------------------------
 
+def _share_matches(text: str) -> list[re.Match[str]]:
+    """Matches of both share patterns, in text order."""
+    found = list(_SHARE_NUM_RE.finditer(text))
+    low = text.lower()
+    if any(h in low for h in _SHARE_WORD_HINTS) or "ı" in text or "İ" in text:
+        words = list(_SHARE_WORD_RE.finditer(text))
+        if words:
+            found = sorted(found + words, key=lambda m: m.start())
+    return found
+
+
 def find_shares(text: str) -> list[ShareMention]:
     """Proportions with the group they describe: "over 70% of them women"."""
     out: list[ShareMention] = []
-    for m in _SHARE_RE.finditer(text):
+    for m in _share_matches(text):
         start, end = m.start(), m.end()
         before = text[max(0, start - 60):start]
-        if m.group("n"):
+        if m.re is _SHARE_NUM_RE:
             value = float(m.group("n")) / 100.0
             if not 0.0 <= value <= 1.0:
                 continue
         else:
-            value = SHARE_WORDS.get(re.sub(r"[\s-]+", " ", m.group("w").lower()))
+            value = SHARE_WORDS.get(_SPACES_DASHES_RE.sub(" ", m.group("w").lower()))
             if value is None:
-                value = SHARE_WORDS.get(re.sub(r"\s+", "-", m.group("w").lower()), 0.0)
+                value = SHARE_WORDS.get(_SPACES_RE.sub("-", m.group("w").lower()), 0.0)
             if not value:
                 continue
         qualifier = "exact"
-        q = _PREFIX_RE.search(before)
+        q = _prefix_qualifier(before)
         if q:
-            qualifier = _PREFIX_QUALIFIERS[re.sub(r"\s+", " ", q.group("q").lower())]
+            qualifier = _prefix_qualifier_of(q.group("q"))
             start = start - (len(before) - q.start("q"))
         of: str | None = None
         a = _SHARE_OF_AFTER_RE.match(text, m.end())
         if a:
-            of = re.sub(r"\s+", " ", a.group("cat").lower())
+            of = _SPACES_RE.sub(" ", a.group("cat").lower())
         else:
             b = _SHARE_OF_BEFORE_RE.search(text[max(0, start - 60):start])
             if b:
-                of = re.sub(r"\s+", " ", b.group("cat").lower())
+                of = _SPACES_RE.sub(" ", b.group("cat").lower())
         if of in ("female", "females"):
             of = "women"
         elif of in ("male", "males"):

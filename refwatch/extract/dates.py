@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from refwatch.extract.numbers import DIGITS_RE_SRC, NUMBER_WORDS_RE_SRC, parse_number
+from refwatch.extract.numbers import DIGITS_RE_SRC, NUMBER_WORDS_RE_SRC, SCALES, TENS, UNITS, parse_number
 from refwatch.model.records import DateRange
 
 __all__ = ["DateMention", "find_dates"]
@@ -208,6 +208,51 @@ _FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
 _DIGITS_RE = re.compile(r"[0-9]+")
 _MONTH_SCAN_RE = re.compile(rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+
+# Cheap exact pre-checks, so that most patterns never scan a text they cannot match.
+#
+# Patterns scanned over the whole text run only when the lower-cased text
+# holds one of these words: every match of the pattern contains one of them.
+# "ı", "İ" and "ſ" match "i"/"s" under the regex's case folding but not after
+# ``str.lower``, so a text holding any of them is always scanned.
+_SCAN_HINTS: dict[str, tuple[str, ...]] = {
+    "season_y": ("spring", "summer", "autumn", "fall", "winter"),
+    "season_rel": ("spring", "summer", "autumn", "fall", "winter"),
+    "season_ry": ("spring", "summer", "autumn", "fall", "winter"),
+    "season_in": ("spring", "summer", "autumn", "fall", "winter"),
+    "weekday": ("day",),
+    "ago": ("ago", "earlier", "later"),
+    "words": ("yesterday", "today", "tonight", "night", "morning", "afternoon", "evening"),
+    "rel_unit": ("week", "month", "year", "decade"),
+    "past_n": ("day", "week", "month", "year", "decade"),
+    "ctx_year": ("year",),
+    "state": ("currently", "presently", "present", "moment", "now", "day", "date", "held", "detained",
+              "imprisoned", "detention", "custody", "prison", "jail", "china"),
+}
+_FOLD_ODD = ("ı", "İ", "ſ")
+# Required prefixes that end in whitespace after one of these words: a core
+# match whose preceding text (ASCII, spaces stripped) ends otherwise is
+# dropped without running the prefix regex.
+_PREFIX_WORDS: dict[str, tuple[str, ...]] = {
+    "rel_m": ("last", "this", "next", "past", "previous", "coming"),
+    "year": ("in", "since", "by", "of", "from", "until", "till", "during", "year", "throughout", "before",
+             "after", "around", "circa"),
+    "ago": (*UNITS, *TENS, *SCALES, "dozen", "a", "an", "few", "couple", "of", "several",
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+}
+_PREFIX_REACH = {kind: max(map(len, words)) + 1 for kind, words in _PREFIX_WORDS.items()}
+
+
+def _prefix_impossible(kind: str, text: str, s: int) -> bool:
+    """True when the required prefix of ``kind`` surely does not end at ``s``."""
+    words = _PREFIX_WORDS.get(kind)
+    if words is None:
+        return False
+    if s == 0 or not text[s - 1].isspace():
+        return True
+    tail = text[max(0, s - 45):s].rstrip()[-_PREFIX_REACH[kind]:]
+    return tail.isascii() and not tail.lower().endswith(words)
+
 
 _SINCE_RE = re.compile(r"(?i:\b(?:ever\s+)?since\s+)$")
 _FROM_RE = re.compile(r"(?i:\b(?:from|between)\s+)$")
@@ -390,8 +435,12 @@ def _collect(text: str) -> list[_Atom]:
     korean = _HANGUL_RE.search(text) is not None
     digit_starts: list[int] | None = None
     month_starts: list[int] | None = None
+    low = None if any(ch in text for ch in _FOLD_ODD) else text.lower()
     for kind, core, pre_rx, required in _COMPILED:
         if kind in _KOREAN_KINDS and not korean:
+            continue
+        hints = _SCAN_HINTS.get(kind)
+        if hints is not None and low is not None and not any(h in low for h in hints):
             continue
         family = _FAMILY.get(kind)
         if family == "digit":
@@ -413,6 +462,8 @@ def _collect(text: str) -> list[_Atom]:
                     continue
                 if first.isalpha() and prev.isalnum():
                     continue
+            if required and _prefix_impossible(kind, text, s):
+                continue
             g = m.groupdict()
             if pre_rx is not None:
                 pm = _prefix(pre_rx, text, s)

@@ -26,6 +26,9 @@ from refwatch.extract import sentences as _sentences  # noqa: F401
 from refwatch.extract import sources as _sources  # noqa: F401
 from refwatch.extract import triggers as _triggers  # noqa: F401
 from refwatch.extract import victims as _victims  # noqa: F401
+from refwatch.extract.counts import find_counts, find_shares
+from refwatch.extract.dates import find_dates
+from refwatch.extract.sentences import doc_text
 from refwatch.model.records import Claim
 
 __all__ = ["build_pipeline", "nlp", "extract", "extract_many", "claim_to_json", "COMPONENTS"]
@@ -43,19 +46,16 @@ for _name in _EXTENSIONS:
 @Language.component("refwatch_dates", assigns=["doc._.dates"], requires=["doc._.sentences"])
 def dates_component(doc: Doc) -> Doc:
     """Dates as day ranges (refwatch.extract.dates), resolved against ``doc._.published``."""
-    from refwatch.extract.dates import find_dates
-
-    doc._.dates = find_dates(doc.text, doc._.published)
+    doc._.dates = find_dates(doc_text(doc), doc._.published)
     return doc
 
 
 @Language.component("refwatch_counts", assigns=["doc._.counts", "doc._.shares"], requires=["doc._.sentences"])
 def counts_component(doc: Doc) -> Doc:
     """Head counts and shares (refwatch.extract.counts)."""
-    from refwatch.extract.counts import find_counts, find_shares
-
-    doc._.counts = find_counts(doc.text)
-    doc._.shares = find_shares(doc.text)
+    text = doc_text(doc)
+    doc._.counts = find_counts(text)
+    doc._.shares = find_shares(text)
     return doc
 
 
@@ -75,6 +75,7 @@ def nlp() -> Language:
 
 def _make_doc(text: str, published: date | None) -> Doc:
     doc = nlp().make_doc(text)
+    doc._.text = text  # spaCy rebuilds doc.text from the tokens on every access
     doc._.published = published
     return doc
 

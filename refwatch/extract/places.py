@@ -17,6 +17,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from refwatch.extract.sentences import doc_text
 from refwatch.model.records import PlaceRef
 
 __all__ = ["PlaceMention", "find_places", "places_component"]
@@ -49,5 +50,5 @@ def find_places(text: str) -> list[PlaceMention]:
 
 @Language.component("refwatch_places", assigns=["doc._.places"], requires=["doc._.sentences"])
 def places_component(doc: Doc) -> Doc:
-    doc._.places = find_places(doc.text)
+    doc._.places = find_places(doc_text(doc))
     return doc

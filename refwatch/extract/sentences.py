@@ -26,7 +26,25 @@ from spacy.tokens import Doc
 
 from refwatch.model.vocab import load
 
-__all__ = ["Sentence", "split_sentences", "sentences_component"]
+__all__ = ["Sentence", "doc_text", "split_sentences", "sentences_component"]
+
+if not Doc.has_extension("text"):
+    Doc.set_extension("text", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per document.
+
+    spaCy rebuilds ``Doc.text`` from every token on each access (about 0.15 ms
+    for 4 KB), so each component reading it pays a full per-token pass. The
+    pipeline stores the original string in ``doc._.text`` when it makes the
+    Doc; a Doc made elsewhere gets it filled on first use.
+    """
+    text = doc._.text
+    if text is None:
+        text = doc.text
+        doc._.text = text
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +92,25 @@ def _is_headline(line: str) -> bool:
     return not s.endswith(("”", '"')) or s.count(" ") < 20
 
 
+_NON_WORD_RE = re.compile(r"[^\w]+")
+
+
 def _norm(s: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", s.lower()).split())
+    return " ".join(_NON_WORD_RE.sub(" ", s.lower()).split())
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The run of word characters and dots ending at ``end`` (not before ``start``).
+
+    Same as ``_WORD_BEFORE_RE.search(text, start, end)``, but tried on the last
+    40 characters first: a search from the sentence start retries every
+    position of the sentence.
+    """
+    near = max(start, end - 40)
+    m = _WORD_BEFORE_RE.search(text, near, end)
+    if m is not None and m.start() == near and near > start:
+        m = _WORD_BEFORE_RE.search(text, start, end)
+    return m.group(1).lower() if m else ""
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -85,8 +120,7 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _END_RE.finditer(text, start, end):
         stop = m.end()
         if m.group(0).startswith(".") and len(m.group(0)) == 1:
-            before = _WORD_BEFORE_RE.search(text, cur, m.start())
-            word = before.group(1).lower() if before else ""
+            word = _word_before(text, cur, m.start())
             if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                 continue
             # "Oct. 9", "No. 3": a full stop followed by a digit continues the sentence.
@@ -124,7 +158,7 @@ def split_sentences(text: str) -> list[Sentence]:
         if nl < 0:
             nl = n
         line = text[pos:nl]
-        stripped = _AD_RE.sub("", line).strip()
+        stripped = (_AD_RE.sub("", line) if "[ad_" in line else line).strip()
         if not stripped:
             block += 1 if raw and raw[-1][3] == block else 0
         else:
@@ -173,7 +207,7 @@ def _set_sent_starts(doc: Doc, sentences: list[Sentence]) -> None:
 
 @Language.component("refwatch_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
 def sentences_component(doc: Doc) -> Doc:
-    sentences = split_sentences(doc.text)
+    sentences = split_sentences(doc_text(doc))
     doc._.sentences = sentences
     _set_sent_starts(doc, sentences)
     return doc

@@ -206,3 +206,14 @@ def _cpu(fn) -> float:
     t0 = time.process_time()
     fn()
     return time.process_time() - t0
+
+
+def test_qualifiers_in_letters_the_regex_folds_do_not_crash():
+    # "ſ" and "İ" match "s" and "i" in the case-insensitive qualifier regex
+    # but not after str.lower; once this raised KeyError on the whole document.
+    (c,) = find_counts("ſome 40 people were held")
+    assert (c.text, c.count.qualifier) == ("ſome 40", "about")
+    (c,) = find_counts("İn excess of 40 people were held")
+    assert c.count.qualifier == "more_than"
+    (s,) = find_shares("ſome 40% of them women")
+    assert s.qualifier == "about"

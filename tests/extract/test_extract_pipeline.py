@@ -73,3 +73,16 @@ def test_own_scorer_agrees_with_shared_scorer(tmp_path):
     out = subprocess.run([sys.executable, str(SHARED / "tools" / "score_extraction.py"), str(gold_path),
                           str(pred_path)], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     assert out == format_figures(score({g["doc"]: g for g in gold}, preds).values)
+
+
+def test_a_doc_made_outside_extract_gives_the_same_events():
+    # components read the text through doc_text(), which fills doc._.text
+    # for a Doc the caller made with the pipeline itself
+    from refwatch.extract.pipeline import nlp
+    from refwatch.extract.sentences import doc_text
+
+    text = "Police in Dandong arrested at least 12 North Koreans on 3 May 2021, TJWG said."
+    doc = nlp().make_doc(text)
+    assert doc._.text is None and doc_text(doc) == text and doc._.text == text
+    doc = nlp()(text)
+    assert [claim_to_json(c) for c in doc._.events] == [claim_to_json(c) for c in extract(text)]

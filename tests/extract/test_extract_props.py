@@ -68,3 +68,51 @@ def test_shares_are_well_formed(text):
     for s in find_shares(text):
         assert s.text == text[s.start:s.end]
         assert 0.0 <= s.share <= 1.0
+
+
+# The shortcuts taken for speed must give what the plain regexes give. Texts
+# here end where a number would start, and mix in letters that the regex's
+# case folding treats specially ("ı", "İ", "ſ", Kelvin sign).
+_TAIL_PIECES = [
+    "at least", "AT LEAST", "At  least", "more than", "over", "well over", "leftover", "some", "ſome", "İn excess of",
+    "approx.", "est.", "c.", "etc.", "an estimated", "estimated", "nearly", "Room", "room", "Camp", "resolution",
+    "September", "Sept.", "Omar", "MAY", "$", "US$", "#", "no.", "a family of", "ages", "people", ",", "(", " ", "\t",
+    "\u00a0", "\n", "thırd", "HALF", "two-thirds", "70", "%", "per cent", "pct", "of", "women", "ſpring", "K",
+]
+_tails = st.lists(st.sampled_from(_TAIL_PIECES), max_size=8).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_tails, st.sampled_from(["", " ", "  ", "\t"]))
+def test_count_shortcuts_match_the_plain_regexes(before, end):
+    from refwatch.extract import counts
+
+    before += end
+    assert counts._excluded_before(before) == bool(counts._BEFORE_EXCLUDE_RE.search(before))
+    fast, plain = counts._prefix_qualifier(before), counts._PREFIX_RE.search(before)
+    assert (fast and fast.span("q")) == (plain and plain.span("q"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=20).map(" ".join))
+def test_share_scans_match_one_alternation(text):
+    import re
+
+    from refwatch.extract import counts
+
+    one = re.compile(counts._SHARE_NUM_RE.pattern + "|" + counts._SHARE_WORD_RE.pattern)
+    assert [m.span() for m in counts._share_matches(text)] == [m.span() for m in one.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["ſpring", "thıs", "İn", "yesterday", "Tuesday", "currently"]),
+                max_size=25).map(" ".join), _pubs)
+def test_date_prechecks_drop_nothing(text, published):
+    from unittest import mock
+
+    from refwatch.extract import dates
+
+    fast = find_dates(text, published)
+    with mock.patch.object(dates, "_SCAN_HINTS", {}), mock.patch.object(dates, "_PREFIX_WORDS", {}):
+        plain = find_dates(text, published)
+    assert fast == plain
