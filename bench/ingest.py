@@ -1,0 +1,190 @@
+"""Ingest throughput and memory: generated ~4 KB plain-text reports, then HTML.
+
+    .venv/bin/python bench/ingest.py [--n 100000] [--html-n 2000] [--keep DIR]
+
+Prints documents/s for plain text (target >= 2,000/s on 2 cores), HTML through
+the full reader (target >= 100/s per core, both cores used), and the peak
+resident memory of the whole process tree (target < 500 MB). Generating the
+files is not timed. With --keep the data folder is left for bench/search.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from refwatch.config import Settings
+from refwatch.security.crypto import new_key
+from refwatch.store import Store, ingest_paths
+
+PLACES = ["Dandong", "Sinuiju", "Changbai", "Hyesan", "Helong", "Musan", "Tumen", "Onsong", "Hunchun",
+          "Kyongwon", "Yanji", "Shenyang", "Longjing", "Baishan", "Chongjin"]
+VERBS = ["arrested", "detained", "transferred", "repatriated", "interrogated", "released", "sentenced",
+         "deported", "questioned", "moved"]
+NOUNS = ["escapees", "women", "families", "workers", "defectors", "children", "relatives", "brokers",
+         "students", "fishermen"]
+SYLLABLES = ["ka", "ri", "mon", "tal", "se", "jun", "ho", "vel", "ar", "ist", "pe", "lu", "dor", "an", "ce",
+             "min", "go", "ra", "tos", "el", "wi", "nak", "sum", "po", "ter", "ba", "lin", "qu", "eh", "zo"]
+
+
+def vocabulary(size: int = 20_000, seed: int = 3) -> tuple[list[str], list[float]]:
+    """Pseudo-words with Zipf frequencies (weight 1/rank), like the words of real prose."""
+    rng = random.Random(seed)
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    cumulative, total = [], 0.0
+    for rank in range(1, size + 1):
+        total += 1.0 / rank
+        cumulative.append(total)
+    return words, cumulative
+
+
+WORDS, CUMULATIVE = vocabulary()
+
+
+def report(rng: random.Random, i: int, size: int = 4000) -> str:
+    """About ``size`` characters: a few incident sentences in Zipf-distributed prose."""
+    parts: list[str] = [f"Report {i}."]
+    length = 0
+    while length < size:
+        if rng.random() < 0.25:
+            part = (f"{rng.randint(2, 600)} {rng.choice(NOUNS)} were {rng.choice(VERBS)} near "
+                    f"{rng.choice(PLACES)} in {rng.choice(['January', 'April', 'June', 'October'])} "
+                    f"{rng.randint(2015, 2024)}.")
+        else:
+            part = " ".join(rng.choices(WORDS, cum_weights=CUMULATIVE, k=rng.randint(8, 20))) + "."
+        parts.append(part)
+        length += len(part) + 1
+    return " ".join(parts)
+
+
+def generate(folder: Path, n: int, html: bool, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    for i in range(n):
+        sub = folder / f"{i // 1000:04d}"
+        if i % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        body = report(rng, i)
+        if html:
+            paras = "".join(f"<p>{s}.</p>" for s in body.split(". "))
+            page = (f"<!doctype html><html><head><meta charset='utf-8'><title>Report {i}: arrests near "
+                    f"{rng.choice(PLACES)}</title><meta name='author' content='Field office'></head><body>"
+                    f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Report {i}</h1>"
+                    f"{paras}</article><footer>Copyright NGO</footer></body></html>")
+            (sub / f"r{i}.html").write_text(page, encoding="utf-8")
+        else:
+            (sub / f"r{i}.txt").write_text(body, encoding="utf-8")
+
+
+class TreeRSS(threading.Thread):
+    """Samples the memory of this process and all its descendants.
+
+    Proportional set size (Pss): pages shared between the workers (forked from
+    one server) are counted once overall, not once per process as RSS would.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self.samples: list[int] = []
+        self.stop = False
+
+    def run(self) -> None:
+        while not self.stop:
+            self.samples.append(tree_rss(os.getpid()))
+            self.peak = max(self.peak, self.samples[-1])
+            time.sleep(0.2)
+
+    def trace(self) -> str:
+        """Memory at each quarter of the run: flat or growing."""
+        n = len(self.samples)
+        marks = [self.samples[min(n - 1, n * q // 4)] for q in (1, 2, 3, 4)] if n else []
+        return " / ".join(f"{m / 2**20:.0f}" for m in marks)
+
+
+def _pss(pid: str) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(stat[1])
+            rss[int(entry)] = _pss(entry)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def run(label: str, n: int, html: bool, keep: Path | None, workers: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="refwatch-bench-"))
+    inputs = tmp / "in"
+    t0 = time.perf_counter()
+    generate(inputs, n, html)
+    print(f"{label}: generated {n} files in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    data = keep if keep else tmp / "data"
+    settings = Settings(data_dir=data, database_url=None, max_file_bytes=50 * 1024 * 1024)
+    key = new_key()
+    if keep:
+        (data).mkdir(parents=True, exist_ok=True)
+        (data / "bench.key").write_bytes(key)  # raw data key for bench/search.py (bench only)
+    sampler = TreeRSS()
+    sampler.start()
+    with Store.init(settings, key) as store:
+        t0 = time.perf_counter()
+        summary = ingest_paths(store, [inputs], ingested_by="bench", workers=workers)
+        elapsed = time.perf_counter() - t0
+    sampler.stop = True
+    sampler.join()
+    assert summary.ingested == n and not summary.failed, summary.to_json() | {"failed": summary.failed[:3]}
+    rate = n / elapsed
+    cores = min(workers, os.cpu_count() or 1)
+    print(f"{label}: {n} documents in {elapsed:.1f} s = {rate:,.0f} documents/s "
+          f"({rate / cores:,.0f}/s per core, {workers} reader processes); "
+          f"peak memory (Pss) of process tree {sampler.peak / 2**20:.0f} MB "
+          f"(at 1/4, 1/2, 3/4, end: {sampler.trace()} MB)")
+    shutil.rmtree(inputs, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="plain-text documents (default 100000)")
+    parser.add_argument("--html-n", type=int, default=2000, help="HTML documents (0 to skip)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="keep the plain-text store here (for bench/search.py)")
+    args = parser.parse_args()
+    if args.n:
+        run("plain text", args.n, False, args.keep, args.workers)
+    if args.html_n:
+        run("html", args.html_n, True, None, args.workers)
+
+
+if __name__ == "__main__":
+    main()

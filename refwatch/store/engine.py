@@ -1,0 +1,83 @@
+"""Engines for the two back-ends: SQLCipher-encrypted SQLite, or PostgreSQL.
+
+The embedded store is one SQLite file encrypted as a whole by SQLCipher. The
+raw 256-bit key (a subkey of the data key) is handed to SQLCipher as a hex
+literal, so SQLCipher skips its own passphrase KDF: the passphrase was already
+stretched by argon2id when the keyring was opened, and opening a connection
+stays cheap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import create_engine, event
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.engine import Engine
+
+from refwatch.config import Settings
+from refwatch.security.crypto import subkey
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked; the message says why and what to do."""
+
+
+def sqlite_key_pragma(data_key: bytes) -> str:
+    """The PRAGMA that unlocks the SQLCipher file (raw key, no KDF)."""
+    return f"PRAGMA key = \"x'{subkey(data_key, 'sqlite').hex()}'\""
+
+
+def open_sqlcipher(path: Path, data_key: bytes) -> sqlcipher3.dbapi2.Connection:
+    """One DB-API connection to the encrypted file, unlocked and configured."""
+    conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False)
+    # The key must be the very first statement on the connection.
+    conn.execute(sqlite_key_pragma(data_key))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError:
+        conn.close()
+        raise StoreError(f"cannot open the database in {path.parent}: wrong key, or not a Refwatch "
+                         "store") from None
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 60000")
+    # FULL: a committed batch survives power loss, not only a killed process.
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def make_engine(settings: Settings, data_key: bytes) -> Engine:
+    """An SQLAlchemy engine for the configured back-end."""
+    if settings.is_embedded:
+        path = settings.sqlite_path
+        engine = create_engine("sqlite://", creator=lambda: open_sqlcipher(path, data_key),
+                               module=sqlcipher3.dbapi2, poolclass=QueuePool, pool_size=4,
+                               max_overflow=4)
+        _sqlite_transactions(engine)
+        return engine
+    url = settings.database_url or ""
+    if not url.startswith("postgresql"):
+        raise StoreError("REFWATCH_DATABASE_URL must be a postgresql+psycopg:// URL")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not the driver, start transactions (SAVEPOINT needs this).
+
+    The stdlib-style driver opens transactions lazily and only before DML; we
+    switch that off and emit BEGIN ourselves, the recipe from the SQLAlchemy
+    documentation for pysqlite.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        # Writers take the write lock up front (``immediate`` execution option)
+        # so that two writers wait for each other instead of failing on upgrade.
+        immediate = conn.get_execution_options().get("immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

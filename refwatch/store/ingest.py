@@ -1,0 +1,282 @@
+"""Ingest: read files, keep their original bytes, store documents, log custody.
+
+Order of writes, which is what makes a killed ingest safe to re-run:
+1. the original bytes go to the blob store (atomic rename, fsynced) — in the
+   worker that read the file;
+2. the rows (document, its FTS entry through a trigger or generated column,
+   the custody entry) are committed together, a batch per transaction.
+A kill between 1 and 2 leaves blobs without rows: harmless, and the re-run
+finds the blob already there and commits the row. A document row therefore
+never exists without its blob, and a re-run never duplicates: hashes already
+stored are skipped (one query per batch) and ``sha256`` is unique.
+
+Reading and parsing (the expensive part for HTML or PDF) runs in a pool of
+worker processes; one writer (this process) owns the database connection.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from refwatch.model.records import CapturedDocument
+from refwatch.store import custody, documents
+from refwatch.store.blobs import BlobStore
+from refwatch.store.core import Store
+from refwatch.store.schema import custody as custody_table
+
+
+BATCH_SIZE = 500  # documents per transaction (one WAL fsync each)
+TASK_SIZE = 32  # files per task handed to a worker
+OPTIMIZE_AFTER = 2000  # documents added in one run before the search index is merged
+
+Progress = Callable[[int, int], None]  # (files done, files in total)
+
+
+@dataclass
+class IngestSummary:
+    ingested: int = 0
+    duplicates: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ingested": self.ingested, "duplicates": self.duplicates,
+                "failed": [{"path": p, "error": e} for p, e in self.failed]}
+
+
+@dataclass
+class _Outcome:
+    path: str
+    rows: list[dict[str, Any]]
+    error: str | None = None  # the whole file failed
+    item_errors: list[tuple[str, str]] = field(default_factory=list)  # bad rows/records of a container
+
+
+@dataclass
+class _Options:
+    """What a worker needs; sent once to each worker process."""
+
+    blobs: BlobStore  # pickles as (folder, blob subkey); never the data key itself
+    published: date | None
+    source: str | None
+    ingested_by: str
+    max_bytes: int | None
+    csv_mapping: dict[str, str] | None
+    reader: Callable[..., list[CapturedDocument]] | None = None
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(options: _Options) -> None:
+    _worker["options"] = options
+    _worker["blobs"] = options.blobs
+    if options.reader is None:
+        from refwatch.capture import read_path_with_errors
+
+        _worker["reader"] = read_path_with_errors
+        _worker["with_errors"] = True
+    else:
+        _worker["reader"] = options.reader
+        _worker["with_errors"] = False
+
+
+def _read_files(paths: Sequence[str]) -> list[_Outcome]:
+    """Worker side: read each file, put its documents' bytes in the blob store."""
+    options: _Options = _worker["options"]
+    return [_read_one(path, options) for path in paths]
+
+
+def _read_one(path: str, options: _Options) -> _Outcome:
+    item_errors: list[tuple[str, str]] = []
+    try:
+        result = _worker["reader"](Path(path), published=options.published, source=options.source,
+                                   max_bytes=options.max_bytes, csv_mapping=options.csv_mapping)
+        if _worker["with_errors"]:
+            result, errors = result
+            item_errors = [(getattr(e, "path", path), _reason(e)) for e in errors]
+    except Exception as exc:  # one bad file never stops the batch
+        return _Outcome(path, [], _reason(exc))
+    outcome = _stage(path, result, options, _worker["blobs"])
+    outcome.item_errors = item_errors
+    return outcome
+
+
+def _stage(path: str, docs: Iterable[CapturedDocument], options: _Options,
+           blobs: BlobStore) -> _Outcome:
+    rows = []
+    try:
+        for doc in docs:
+            blobs.put(doc.sha256, doc.original)
+            rows.append(documents.to_row(doc, ingested_by=options.ingested_by, source=options.source,
+                                         published=options.published,
+                                         captured_at=datetime.now(timezone.utc)))
+    except OSError as exc:
+        return _Outcome(path, [], f"cannot write to the blob store: {exc.strerror or type(exc).__name__}")
+    except Exception as exc:
+        return _Outcome(path, [], _reason(exc))
+    return _Outcome(path, rows)
+
+
+def _reason(exc: Exception) -> str:
+    """A one-line reason that names no content (readers' CaptureError carries one)."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return f"unexpected error ({type(exc).__name__})"
+
+
+class _Writer:
+    """Commits staged rows in batches; all or nothing per batch."""
+
+    def __init__(self, store: Store, summary: IngestSummary, batch_size: int) -> None:
+        self.store, self.summary, self.batch_size = store, summary, batch_size
+        self.pending: list[tuple[str, dict[str, Any]]] = []
+
+    def add(self, outcome: _Outcome) -> None:
+        self.summary.failed.extend(outcome.item_errors)
+        if outcome.error is not None:
+            self.summary.failed.append((outcome.path, outcome.error))
+            return
+        self.pending.extend((outcome.path, row) for row in outcome.rows)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            self._commit(batch)
+        except SQLAlchemyError:
+            # Find the culprit: one transaction per document; the good ones are kept.
+            for item in batch:
+                try:
+                    self._commit([item])
+                except SQLAlchemyError as exc:
+                    self.summary.failed.append((item[0], f"could not be stored ({type(exc.orig or exc).__name__})"))
+
+    def _commit(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+        with self.store.write() as conn:
+            seen = documents.existing(conn, (row["sha256"] for _, row in batch))
+            fresh = []
+            for _, row in batch:
+                if row["sha256"] in seen:
+                    continue
+                seen.add(row["sha256"])
+                fresh.append(row)
+            documents.insert_many(conn, fresh)
+            entries = custody_entries(fresh)
+            if entries:
+                conn.execute(custody_table.insert(), entries)
+        self.summary.ingested += len(fresh)
+        self.summary.duplicates += len(batch) - len(fresh)
+
+
+def custody_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One "ingest" custody entry per newly stored document."""
+    return [custody.entry(row["ingested_by"], "ingest", row["sha256"], {
+        "filename": row["filename"], "url": row["url"], "kind": row["kind"], "size": row["size"],
+        "tool": row["tool"], "container_sha256": row["container_sha256"],
+        "captured_at": row["captured_at"].isoformat(),
+    }, at=row["captured_at"]) for row in rows]
+
+
+def ingest_documents(store: Store, docs: Iterable[CapturedDocument], *, ingested_by: str | None = None,
+                     source: str | None = None, published: date | None = None,
+                     batch_size: int = BATCH_SIZE, path: str = "<memory>") -> IngestSummary:
+    """Store documents a reader already produced (blob first, then rows)."""
+    summary = IngestSummary()
+    writer = _Writer(store, summary, batch_size)
+    options = _Options(store.blobs, published, source, ingested_by or custody.current_user(),
+                       None, None)
+    for doc in docs:
+        writer.add(_stage(doc.filename or path, [doc], options, store.blobs))
+    writer.flush()
+    return summary
+
+
+def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: date | None = None,
+                 source: str | None = None, ingested_by: str | None = None,
+                 max_bytes: int | None = None, csv_mapping: dict[str, str] | None = None,
+                 progress: Progress | None = None, workers: int | None = None,
+                 batch_size: int = BATCH_SIZE,
+                 reader: Callable[..., list[CapturedDocument]] | None = None) -> IngestSummary:
+    """Ingest files, folders (recursively) and ``-`` (stdin); see the module docstring.
+
+    ``workers`` reader processes (default: the number of CPUs; 0 reads in this
+    process). ``reader`` replaces ``refwatch.capture.read_path`` (tests).
+    """
+    from refwatch.capture import iter_input_paths
+
+    paths = [str(p) for p in iter_input_paths([str(i) for i in inputs])]
+    summary = IngestSummary()
+    writer = _Writer(store, summary, batch_size)
+    options = _Options(store.blobs, published, source,
+                       ingested_by or custody.current_user(),
+                       max_bytes if max_bytes is not None else store.settings.max_file_bytes,
+                       csv_mapping, reader)
+    total, done = len(paths), 0
+
+    def report(outcomes: list[_Outcome]) -> None:
+        nonlocal done
+        for outcome in outcomes:
+            writer.add(outcome)
+        done += len(outcomes)
+        if progress:
+            progress(done, total)
+
+    stdin_paths = [p for p in paths if p == "-"]
+    file_paths = [p for p in paths if p != "-"]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    if stdin_paths or workers == 0 or len(file_paths) < 2 * TASK_SIZE:
+        _init_worker(options)
+    if stdin_paths:  # stdin belongs to this process
+        report(_read_files(stdin_paths[:1]))
+    if workers == 0 or len(file_paths) < 2 * TASK_SIZE:
+        for start in range(0, len(file_paths), TASK_SIZE):
+            report(_read_files(file_paths[start:start + TASK_SIZE]))
+    else:
+        _run_pool(file_paths, options, workers, report)
+    writer.flush()
+    _maybe_optimize(store, summary.ingested)
+    return summary
+
+
+def _maybe_optimize(store: Store, added: int) -> None:
+    """Merge the search index after a large ingest (amortised: >= 20% of the store)."""
+    if added < OPTIMIZE_AFTER:
+        return
+    with store.read() as conn:
+        total = documents.count(conn)
+    if added * 5 >= total:
+        from refwatch.store.search import optimize_index
+
+        optimize_index(store)
+
+
+def _run_pool(paths: list[str], options: _Options, workers: int,
+              report: Callable[[list[_Outcome]], None]) -> None:
+    # forkserver: workers must not inherit this process's open SQLite handles
+    # (closing an inherited descriptor drops the parent's POSIX locks).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["refwatch.store.ingest", "refwatch.capture"])
+    window = workers * 4  # bounded in-flight tasks keep memory flat
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+        in_flight: deque = deque()
+        for start in range(0, len(paths), TASK_SIZE):
+            in_flight.append(pool.apply_async(_read_files, (paths[start:start + TASK_SIZE],)))
+            if len(in_flight) >= window:
+                report(in_flight.popleft().get())
+        while in_flight:
+            report(in_flight.popleft().get())

@@ -1,0 +1,67 @@
+"""The tables, declared once with SQLAlchemy Core on one shared ``MetaData``.
+
+Later areas (claims, events, people, users, audit) add their tables to the same
+``metadata`` from their own modules and their own Alembic revisions, so this
+module only declares what capture needs. Full-text search structures are
+engine-specific and live in the migration (see ``migrations/versions``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (JSON, BigInteger, Column, Date, DateTime, Integer, MetaData, String,
+                        Table, Text, Index)
+
+# A naming convention keeps constraint names stable across SQLite and PostgreSQL,
+# which Alembic needs to alter them later.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+# SQLite needs INTEGER PRIMARY KEY (the rowid alias) for the FTS5 content_rowid.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+documents = Table(
+    "documents", metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),  # short id for humans
+    Column("sha256", String(64), nullable=False, unique=True),  # identity: hash of original bytes
+    Column("kind", String(32), nullable=False),
+    Column("filename", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("author", Text),
+    Column("publisher", Text),
+    Column("published", Date),
+    Column("captured_at", DateTime(timezone=True), nullable=False),  # UTC
+    Column("language", String(16)),
+    Column("encoding", String(32)),
+    Column("media_type", String(128)),
+    Column("source", Text),
+    Column("container_sha256", String(64)),
+    Column("flags", JSON, nullable=False),
+    Column("metadata", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("ingested_by", Text, nullable=False),
+    Column("tool", String(64), nullable=False),
+)
+Index("ix_documents_published", documents.c.published)
+Index("ix_documents_container", documents.c.container_sha256)
+
+# Append-only: rows are inserted, never updated or deleted (triggers in the
+# migration refuse UPDATE and DELETE on both engines).
+custody = Table(
+    "custody", metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),  # ingest, copy, export, verify
+    Column("sha256", String(64)),
+    Column("details", JSON, nullable=False),
+)
+Index("ix_custody_sha256", custody.c.sha256)
+
+CUSTODY_ACTIONS = ("ingest", "copy", "export", "verify")
