@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # tracebacks with locals could print sensitive values
 )
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # one error per line, never wrapped
 
 
 def emit_json(obj: Any) -> None:
