@@ -43,6 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from refwatch.model.records import Claim, Count, DateRange, PlaceRef, Span, Victim
+from refwatch.extract.sentences import doc_text
 from refwatch.model.vocab import event_class, load
 
 __all__ = ["assemble_events", "events_component", "EXTRACTOR"]
@@ -63,6 +64,8 @@ class _Date:
     sentence: int
     state: bool = False
     names_report: bool = False
+    compared: bool = False  # "up from 67 in 2022", "well above the previous twelve months": a point of comparison
+    born: bool = False  # "born in 1982": never the date of an event
 
 
 @dataclass(slots=True)
@@ -74,7 +77,7 @@ class _Cand:
     date: _Date | None = None
     date_strength: str | None = None  # same, frame, next, state, weak
     count: Count | None = None
-    count_kind: str | None = None  # stated, vague, implicit
+    count_kind: str | None = None  # stated, vague, implicit, anaphoric ("they": the group counted before)
     count_digits: bool = False
     places: list[PlaceRef] = field(default_factory=list)
     victims: list[tuple[str, str]] = field(default_factory=list)
@@ -83,16 +86,33 @@ class _Cand:
     aggregate: bool = False
     evidence: list[tuple[int, int]] = field(default_factory=list)
     span: tuple[int, int] | None = None  # the clause of a sentence that holds two events of one class
+    sibling: "_Cand | None" = None  # a candidate of the same sentence this one must stay apart from
+    background: bool = False  # told in the pluperfect ("had been caught"): background to another event
 
     @property
     def informative(self) -> bool:
-        return self.date is not None or self.count is not None or bool(self.victims)
+        # A count borrowed from "they" does not make background stand alone ("Both had been caught ...").
+        return self.date is not None or (self.count is not None and not (self.count_kind == "anaphoric"
+                                                                          and self.background)) \
+            or bool(self.victims)
 
 
 @dataclass(slots=True)
 class _Event:
     cls: str
     members: list[_Cand] = field(default_factory=list)
+    # best_count / best_date, kept until a member is added (the merge asks for them once per candidate)
+    _cached: tuple | None = None
+
+    def add(self, cand: _Cand) -> None:
+        self.members.append(cand)
+        self._cached = None
+
+    def summary(self) -> tuple[_Cand | None, _Date | None, str | None]:
+        """(best count, best date, its strength), computed once per membership."""
+        if self._cached is None:
+            self._cached = (self.best_count(), *self.best_date())
+        return self._cached
 
     def best_count(self) -> _Cand | None:
         with_count = [c for c in self.members if c.count is not None]
@@ -122,7 +142,7 @@ class _Event:
 
 
 def _count_rank(c: _Cand) -> tuple[int, int, int, int, int]:
-    return (int(not c.headline), int(c.count_kind == "stated"), int(c.count_kind != "implicit"),
+    return (int(not c.headline), int(c.count_kind == "stated"), int(c.count_kind not in ("implicit", "anaphoric")),
             int(c.count_digits), -c.pos)
 
 
@@ -149,7 +169,7 @@ def _lex() -> _Lex:
         report_noun_after=re.compile(r"^[’']?s?\s+(?:[\w-]+\s+){0,2}?" + lex["report_nouns"] + r"\b", re.IGNORECASE),
         aggregate=re.compile(lex["aggregate_markers"], re.IGNORECASE),
         frame_start=re.compile(r"^\W*(?:" + "|".join(lex["frame_starters"]) + r")\b", re.IGNORECASE),
-        person_np=re.compile(rf"\b(?:the|his|her|their|an?|one)\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})$", re.IGNORECASE),
+        person_np=re.compile(rf"\b(?:the|his|her|their|an?|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})$", re.IGNORECASE),
         singular_subject=re.compile(lex["singular_subject"], re.IGNORECASE),
         reflexive=re.compile(lex["reflexive_singular"], re.IGNORECASE),
         relative_before=re.compile(lex["relative_time_before"], re.IGNORECASE),
@@ -163,8 +183,17 @@ _MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "j
                                              "nov", "dec"])}
 _NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _AUX_TAIL = re.compile(r"\s+(?:were|was|had|have|has|been|being|all|both|reportedly|later|then|also)$", re.IGNORECASE)
+_YEAR_NAME = re.compile(r"(?:19|20)\d\d")
+_PROPER_AFTER = re.compile(r"\s[A-Z]")
+# "After his return he was sent to a camp": dated by the event it follows.
+_AFTER_EVENT = re.compile(r"^\W*(?:after|following|since|upon|on)\s+(?:his|her|their)\s+(?P<noun>return|repatriation|"
+                          r"deportation|arrest|detention|capture|release|escape|flight)\b", re.IGNORECASE)
+_NOUN_CLASS = {"return": "repatriation", "repatriation": "repatriation", "deportation": "repatriation",
+               "arrest": "arrest", "detention": "arrest", "capture": "arrest", "release": "release",
+               "escape": "escape", "flight": "escape"}
+_SHARE_TEXT = re.compile(r"%|per\s*cent|percent|half|third|quarter|most|majority", re.IGNORECASE)
 _PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those|them|whom)\b", re.IGNORECASE)
-_HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|of\s+them)\b", re.IGNORECASE)
+_HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|of\s+them|more(?!\s+than))\b", re.IGNORECASE)
 # A number that names a group of people without a noun: "a defector family of five", "the seven, five women ...".
 _GROUP_OF = re.compile(r"\b(?:family|group|party|household)\s+of\s+$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|all|these|those)\s+$", re.IGNORECASE)
@@ -172,15 +201,45 @@ _APPOSITION_AFTER = re.compile(r"^\s*[,—–]", re.IGNORECASE)
 _INCLUDING = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^\W*(?:these|those|they)\s+(?:include|included|were|are)\b", re.IGNORECASE)
 _SINGULAR_NP = re.compile(
-    r"\b(?:she|he)\b|"
+    r"\b(?:she|he)\b|\b(?:her|his)\s+(?:whereabouts|fate|current\s+location|location)\b|"
     r"\b(?:a|an|one|the|another|this|that|my|his|her|our|their)\s+(?:[\w’'-]+\s+){0,3}?(?:woman|man|boy|girl|teenager|mother|father|"
     r"wife|husband|grandmother|grandfather|defector|escapee|refugee|soldier|student|worker|trader|daughter|son|"
     r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))",
     re.IGNORECASE)
 _PLURAL_NP = re.compile(r"\b(?:they|both|families|women|men|people|children|others|group|couple|family|all)\b",
                         re.IGNORECASE)
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose|which)\b[^,]*(?:,|$)", re.IGNORECASE)
+_OF_COMPLEMENT = re.compile(r"\bof\s+(?:the|their|his|her|its|a|an|this|that)\s+[\w-]+", re.IGNORECASE)
+# "They were sent back", "deported them", "The family have since been transferred": the group named before.
+_GROUP_ANAPHOR = re.compile(r"\b(?:they|them|both|the\s+(?:family|group|couple|pair|(?:two|three|four|five|six|seven|"
+                            r"eight|nine|ten|eleven|twelve|\d+)\b(?!\s+(?:of|women|men|people|children|defectors)\b)))"
+                            r"\b", re.IGNORECASE)
+#: How many sentences back a group anaphor may point.
+_GROUP_REACH = 3
 _SINGULAR_OBJECT = re.compile(r"\b(?:her|him)\b(?!\s+(?:family|families|husband|wife|children|son|daughter|"
                               r"relatives|parents))", re.IGNORECASE)
+# "born in 1982", "born on 3 May 1982": a birth date never dates an event.
+_BORN_BEFORE = re.compile(r"\b(?:born|b\.)\s+(?:in\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE)
+# A log entry heading opens its block: "2023-08-14 — Arrest." / "12 May 2021: Detention".
+_ENTRY_AFTER_DATE = re.compile(r"^\s*[—–:-]")
+#: At most this many words follow the date of a log entry heading ("— Arrest.", "— Forced return.").
+_ENTRY_HEADING_WORDS = 5
+# "... 300 in Jilin, and hundreds more in Liaoning": a further group, a separate event of the same kind.
+_MORE_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?more\b", re.IGNORECASE)
+_ANOTHER_BEFORE = re.compile(r"\b(?:another|a\s+further|a\s+further\s+group\s+of)\s+$", re.IGNORECASE)
+_CLAUSE_BEFORE_MORE = re.compile(r"(?:,\s*(?:and|while|with)\b|;|\band\b)[^,;]*$", re.IGNORECASE)
+# A date that is only the point of comparison of a figure.
+_COMPARE_BEFORE = re.compile(r"\b(?:up|down|rising|falling|rose|fell|increased|decreased)\s+from\s+[^,;.]{0,25}$|"
+                             r"\b(?:above|below|than|compared\s+(?:with|to)|versus|against)\s+[^,;.]{0,25}$",
+                             re.IGNORECASE)
+_COMPARE_WORDS = ("from", "above", "below", "than", "compared", "versus", "against")
+# The figure of a comparison: "up from 67 in 2022", "compared with 41 in 2016".
+_COMPARE_COUNT_BEFORE = re.compile(r"\b(?:up|down|rising|falling|rose|fell|increased|decreased)\s+from\s+$|"
+                                   r"\b(?:compared\s+(?:with|to)|versus|against)\s+$", re.IGNORECASE)
+# "SEOUL, Oct. 12 (Yonhap) —", "BEIJING/SEOUL, Aug. 22, 2019 —": the date the story was filed.
+_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?[—–]")
+_IN_BETWEEN = re.compile(r"\s+(?:in|during|for)\s+")
+_AGE = re.compile(r"^(?:aged\s+)?\d{1,3}$")
 _WOMEN = re.compile(r"\b(?:women|female|females|girls)\b", re.IGNORECASE)
 
 
@@ -254,8 +313,7 @@ def _range_of(c: Count) -> tuple[float, float]:
 
 
 def _counts_compatible(a: _Cand, b: _Cand) -> bool:
-    if a.count is None or b.count is None or "vague" in (a.count_kind, b.count_kind) \
-            or "implicit" in (a.count_kind, b.count_kind):
+    if a.count is None or b.count is None or {"vague", "implicit", "anaphoric"} & {a.count_kind, b.count_kind}:
         return True
     if a.count.unit != b.count.unit or 1 in (a.count.best, b.count.best):
         return True
@@ -291,7 +349,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
 
     n = len(sentences)
     by_sent: dict[str, list[list]] = {k: [[] for _ in range(n)] for k in
-                                      ("dates", "counts", "places", "victims", "sources", "triggers", "shares")}
+                                      ("dates", "counts", "places", "victims", "sources", "triggers", "shares",
+                                       "any_counts")}
     # Dates ------------------------------------------------------------------
     all_dates: list[_Date] = []
     for d in dates:
@@ -301,10 +360,15 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         rng = d.range
         nd = _Date(d.start, d.end, d.text, rng.earliest, rng.latest, si, bool(d.is_publication_state))
         nd.names_report = bool(lex.report_noun_after.match(text[d.end:d.end + 40]))
+        before = text[max(sentences[si].start, d.start - 40):d.start]
+        low_before = before.lower()
+        nd.compared = any(w in low_before for w in _COMPARE_WORDS) and bool(_COMPARE_BEFORE.search(before))
+        nd.born = "b" in low_before and bool(_BORN_BEFORE.search(before[-25:]))
         all_dates.append(nd)
     _resolve_anaphora(all_dates, text)
     for d in all_dates:
-        if d.earliest is not None and d.latest is not None and d.earliest <= d.latest and not d.names_report:
+        if d.earliest is not None and d.latest is not None and d.earliest <= d.latest and not d.names_report \
+                and not d.born:
             by_sent["dates"][d.sentence].append(d)
     for c in counts:
         si = sent_of(c.start)
@@ -313,9 +377,15 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if c.refers_to not in ("persons", "cases") and not _GROUP_OF.search(text[max(0, c.start - 20):c.start]) \
                 and not (c.head is None and _headless_people(text, c)):
             continue
-        if _PARTITIVE.match(text[c.end:c.end + 12]):
-            continue
+        if _YEAR_NAME.fullmatch(c.text) and _PROPER_AFTER.match(text[c.end:c.end + 3]):
+            continue  # "the 1951 Refugee Convention": a year naming something, not a head count
+        if _PARTITIVE.match(text[c.end:c.end + 12]) and _SHARE_TEXT.search(c.text):
+            continue  # "80 per cent of them": a share, not a head count ("Four of them" is one)
         by_sent["counts"][si].append(c)
+    for c in counts:
+        si = sent_of(c.start)
+        if si >= 0 and not sentences[si].skip:
+            by_sent["any_counts"][si].append(c)
     for p in places:
         si = sent_of(p.start)
         if _not_a_scene(text, p, sentences[si].start if si >= 0 else 0):
@@ -336,11 +406,15 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if si >= 0 and sh.of and _WOMEN.search(sh.of):
             by_sent["shares"][si].append(sh)
 
+    open_triggers = [[t for t in ts if not t.blocked] for ts in by_sent["triggers"]]
+
     def unblocked(si: int) -> list:
-        return [t for t in by_sent["triggers"][si] if not t.blocked] if 0 <= si < n else []
+        return open_triggers[si] if 0 <= si < n else []
 
     def same_block(a: int, b: int) -> bool:
         return 0 <= b < n and sentences[a].block == sentences[b].block and not sentences[b].skip
+
+    entries = _entry_headings(text, sentences, by_sent)
 
     # Candidates -------------------------------------------------------------
     cands: list[_Cand] = []
@@ -349,6 +423,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if sent.skip:
             continue
         trigs = unblocked(si)
+        if not trigs and not by_sent["counts"][si]:
+            continue  # nothing happens here and there is no total to continue an earlier event with
         classes: dict[str, list] = {}
         for t in trigs:
             classes.setdefault(event_class(t.type), []).append(t)
@@ -359,7 +435,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if trigs:
             last_trigger_type[si] = trigs[-1].type
         if not classes:
-            agg = _aggregate_candidate(si, sent, text, by_sent, last_trigger_type, sentences, lex)
+            agg = _aggregate_candidate(si, sent, text, by_sent, last_trigger_type, sentences, lex, entries)
             if agg is not None:
                 cands.append(agg)
             continue
@@ -378,15 +454,18 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             for ts, span in groups:
                 main = ts[0]
                 etype = next((t.type for t in ts if t.type == "arrest"), main.type)
-                cand = _Cand(etype, si, main.start, sent.headline, span=span)
+                cand = _Cand(etype, si, main.start, sent.headline, span=span, background=all(t.pluperfect for t in ts))
                 _attach_count(cand, main, si, sent, text, by_sent, lex)
                 _attach_date(cand, main, ts, si, sent, text, by_sent, sentences, published, lex, unblocked,
-                             same_block, owners)
+                             same_block, owners, entries)
                 if _participial_detention(cand, ts, classes, owners):
                     continue
                 if cand.count is None:
-                    _singular_count(cand, main, ts, sent, text, by_sent["triggers"][si], lex)
+                    _singular_count(cand, main, ts, sent, text, unblocked(si), lex)
                 cands.append(cand)
+                if span is None and len(groups) == 1:
+                    cands.extend(_further_groups(cand, sent, text, by_sent["counts"][si]))
+                    cands.extend(_compared_figures(cand, text, by_sent["dates"][si], by_sent["any_counts"][si]))
     # Shared parts: places, victims, sources, shares, evidence -----------------
     for cand in cands:
         si = cand.sentence
@@ -406,6 +485,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                 cand.victims.append((prior[-1].name, cand.count.text))
         if cand.count is None:
             _implicit_count(cand, si, text, sent, by_sent, lex)
+        if cand.count is None:
+            _group_count(cand, sent, text, cands)
+        if cand.date is None:
+            _date_after_event(cand, text[sent.start:sent.end], cands)
         cand.places = _attach_places(cand, si, by_sent, sentences, text, unblocked, same_block, victims)
         if event_class(cand.etype) == "repatriation" and not sent.headline \
                 and not any(p.kind == "crossing" for p in cand.places):
@@ -425,24 +508,29 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if shs:
             cand.share = shs[0].share
     # Merge ----------------------------------------------------------------
+    # Candidates only merge within their class, so each looks only at the events of its class.
     events: list[_Event] = []
+    by_class: dict[str, list[_Event]] = {}
     for cand in cands:
         if not cand.informative:
             continue
         cls = event_class(cand.etype)
+        bucket = by_class.setdefault(cls, [])
+        cand_names = {v[0] for v in cand.victims}
         best: tuple[float, _Event] | None = None
-        for ev in events:
-            if ev.cls != cls:
+        for ev in bucket:
+            if cand.sibling is not None and any(m is cand.sibling for m in ev.members):
                 continue
-            d, s = ev.best_date()
+            bc, d, s = ev.summary()
             if not _dates_compatible(d, s, cand.date, cand.date_strength):
                 continue
-            bc = ev.best_count()
             if bc is not None and not _counts_compatible(bc, cand):
                 continue
             ev_names = {v[0] for m in ev.members for v in m.victims}
-            cand_names = {v[0] for v in cand.victims}
             if ev_names and cand_names and not ev_names & cand_names:
+                continue
+            # A tally of cases and the story of one named person are different events.
+            if (cand_names and any(m.aggregate for m in ev.members)) or (ev_names and cand.aggregate):
                 continue
             score = len(ev.members) / 100.0
             if bc is not None and cand.count is not None and bc.count is not None and bc.count.best == cand.count.best:
@@ -454,23 +542,102 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             if best is None or score > best[0]:
                 best = (score, ev)
         if best is None:
-            events.append(_Event(cls, [cand]))
+            ev = _Event(cls, [cand])
+            events.append(ev)
+            bucket.append(ev)
         else:
-            best[1].members.append(cand)
+            best[1].add(cand)
     for cand in cands:
         if cand.informative:
             continue
-        cls = event_class(cand.etype)
-        same = [ev for ev in events if ev.cls == cls]
+        same = by_class.get(event_class(cand.etype))
         if same:
-            max(same, key=lambda ev: len(ev.members)).members.append(cand)
+            max(same, key=lambda ev: len(ev.members)).add(cand)
     return [_to_claim(ev, text, published) for ev in sorted(events, key=lambda e: e.members[0].pos)]
 
 
+def _entry_headings(text: str, sentences: list, by_sent) -> dict[int, tuple[_Date, str | None]]:
+    """Blocks that open with a dated heading ("2023-08-14 — Arrest."): block -> (date, event type or None)."""
+    out: dict[int, tuple[_Date, str | None]] = {}
+    seen: set[int] = set()
+    for si, sent in enumerate(sentences):
+        if sent.skip or sent.block in seen:
+            continue
+        seen.add(sent.block)
+        dates = by_sent["dates"][si]
+        if not dates or text[sent.start:dates[0].start].strip() or not _ENTRY_AFTER_DATE.match(
+                text[dates[0].end:dates[0].end + 4]):
+            continue
+        if len(text[dates[0].end:sent.end].split()) > _ENTRY_HEADING_WORDS:
+            continue  # a dateline opening a story ("16 January 2020 — A family of five reached ..."), not a heading
+        trigs = [t for t in by_sent["triggers"][si] if not t.blocked]
+        out[sent.block] = (dates[0], trigs[0].type if trigs else None)
+    return out
+
+
+def _compared_figures(cand: _Cand, text: str, dates: list[_Date], counts: list) -> list[_Cand]:
+    """"196 arrived in 2023, up from 67 in 2022": the figure compared with is an event of its own."""
+    if cand.count is None or cand.date is None:
+        return []
+    out = []
+    for d in dates:
+        if not d.compared or d is cand.date:
+            continue
+        c = next((c for c in counts if c.end <= d.start and _IN_BETWEEN.fullmatch(text[c.end:d.start])
+                  and _COMPARE_COUNT_BEFORE.search(text[max(0, c.start - 30):c.start])), None)
+        if c is None or c.count.best is None:
+            continue
+        extra = _Cand(cand.etype, cand.sentence, c.start, cand.headline, date=d, date_strength="same", sibling=cand)
+        _set_count(extra, c, text)
+        out.append(extra)
+    return out
+
+
+def _further_groups(cand: _Cand, sent, text: str, counts: list) -> list[_Cand]:
+    """"300 in Jilin, and hundreds more in Liaoning": one more candidate per further group.
+
+    The further group keeps the type and date of the first and gets its own
+    clause (its places); the two stay apart in the merge.
+    """
+    if cand.count is None or cand.count_kind != "stated":
+        return []
+    first = next((c for c in counts if c.count is cand.count), None)
+    if first is None:
+        return []
+    out: list[_Cand] = []
+    prev = cand
+    for c in counts:
+        if c.start <= first.end:
+            continue
+        more = _MORE_AFTER.match(text[c.end:c.end + 20]) or _ANOTHER_BEFORE.search(text[max(0, c.start - 25):c.start])
+        if not more:
+            continue
+        if not _CLAUSE_BEFORE_MORE.search(text[first.end:c.start]):
+            continue
+        extra = _Cand(cand.etype, cand.sentence, c.start, cand.headline, date=cand.date,
+                      date_strength=cand.date_strength, span=(c.start, sent.end), sibling=prev)
+        _set_count(extra, c, text)
+        prev.span = (prev.span[0] if prev.span else sent.start, c.start)
+        out.append(extra)
+        prev = extra
+    return out
+
+
 def _aggregate_candidate(si: int, sent, text: str, by_sent, last_trigger_type: dict[int, str], sentences,
-                         lex: _Lex) -> _Cand | None:
+                         lex: _Lex, entries: dict[int, tuple[_Date, str | None]]) -> _Cand | None:
     counts = by_sent["counts"][si]
-    if not counts or sent.headline or not lex.aggregate.search(text[sent.start:sent.end]):
+    if not counts or sent.headline:
+        return None
+    entry = entries.get(sent.block)
+    if entry is not None and entry[1] is not None and entry[0].sentence != si:
+        # "Reported figure: 500–600 persons." inside a log entry: the figure of the entry's event.
+        cand = _Cand(entry[1], si, counts[0].start, False)
+        own = by_sent["dates"][si]
+        cand.date, cand.date_strength = (own[0], "same") if own else (entry[0], "frame")
+        persons = [c for c in counts if c.count.unit == "persons"]
+        _set_count(cand, (persons or counts)[0], text)
+        return cand
+    if not lex.aggregate.search(text[sent.start:sent.end]):
         return None
     etype = None
     for back in (si - 1, si - 2):
@@ -570,9 +737,11 @@ def _singular_count(cand: _Cand, main, ts: list, sent, text: str, all_triggers: 
     lo = cand.span[0] if cand.span else max(sent.start, prev_end)
     subject = text[lo:main.start]
     tail = text[main.start:min(sent.end, main.end + 12)]
-    if _PLURAL_NP.search(subject):
+    # "The second woman, who had no family to speak for her," / "A sixth member of their group":
+    # relative clauses and of-complements do not make the subject plural.
+    if _PLURAL_NP.search(_OF_COMPLEMENT.sub(" ", _RELATIVE_CLAUSE.sub(" ", subject))):
         return
-    m = _SINGULAR_NP.search(subject) or _SINGULAR_OBJECT.search(tail)
+    m = _SINGULAR_NP.search(text[lo:main.end]) or _SINGULAR_OBJECT.search(tail)
     if m is None:
         return
     cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0).strip())
@@ -637,18 +806,24 @@ def _set_count(cand: _Cand, c, text: str) -> None:
 
 def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Lex) -> None:
     lo = cand.span[0] if cand.span else sent.start
-    summed = _list_sum(text[lo:main.start], by_sent["counts"][si], lo, lex)
+    summed = _list_sum(text[lo:main.start], by_sent["counts"][si], lo, lex, by_sent["victims"][si])
     if summed is not None:
         cand.count, cand.count_kind, cand.count_digits = summed, "stated", False
         return
-    counts = [c for c in by_sent["counts"][si]
-              if not (_after_including(c, sent, text) and len(by_sent["counts"][si]) > 1)]
+    counts = by_sent["counts"][si]
+    if len(counts) > 1:
+        inc = _INCLUDING.search(text, sent.start, counts[-1].start)
+        counts = [c for c in counts if inc is None or c.start < inc.end()]
     if not counts:
         return
     persons = [c for c in counts if c.count.unit == "persons"]
     if persons and len(persons) < len(counts) and lex.aggregate.search(text[sent.start:sent.end]):
         counts = persons
     stated = [c for c in counts if c.count.best is not None or c.count.qualifier == "between"] or counts
+    # "Family of five reaches Thailand; teenager caught": a count in another clause is not this one's.
+    stated = [c for c in stated if ";" not in text[min(c.end, main.start):max(c.start, main.end)]]
+    if not stated:
+        return
     if cand.span is not None:
         stated = [c for c in stated if cand.span[0] <= c.start < cand.span[1]]
         if not stated:
@@ -665,26 +840,84 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     _set_count(cand, min(stated, key=dist), text)
 
 
-def _list_sum(pre: str, counts: list, offset: int, lex: _Lex) -> Count | None:
-    """"the official, his wife, and his three children" -> 5 (None unless ≥2 parts)."""
-    pre = _AUX_TAIL.sub("", pre.rstrip())
+def _list_sum(pre: str, counts: list, offset: int, lex: _Lex, names: list = ()) -> Count | None:
+    """"the official, his wife, and his three children" -> 5 (None unless ≥2 parts).
+
+    Read from the verb backwards while the parts name people. Ages set off by
+    commas ("Choe Kum-hui, 45, and her daughter, 19,") are skipped; a part
+    ending in a victim's name counts one person, but a name in apposition
+    ("The woman, Oh Yeong-mi, 44, and a second woman") is the same person as
+    the noun before it; parts after "among them" / "including" are members
+    of what precedes them; and a total followed by its breakdown ("The seven,
+    five women and two men") is the total, not a sum.
+    """
+    if "," not in pre and " and " not in pre:
+        return None  # one part only
+    pre = pre.rstrip()
+    aux = _AUX_TAIL.search(pre, max(0, len(pre) - 40))  # one auxiliary at the very end ("..., were")
+    pre = (pre[:aux.start()] if aux else pre).rstrip(" ,")
     parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", pre)
-    total, used, pos = 0, 0, len(pre)
+    name_ends = {v.end for v in names}
+    items: list[tuple[str, int, int]] = []  # (kind, value, position in pre), last part first
+    pos = len(pre)
     for part in reversed(parts):
         p = part.strip()
         pos = pre.rfind(part, 0, pos)
         start_abs = offset + pos
-        in_part = [c for c in counts if start_abs <= c.start < start_abs + len(part) and c.count.best is not None]
+        if _AGE.match(p):
+            continue
+        if _INCLUDING.match(p):  # "Seven defectors, among them a girl": the girl is one of the seven
+            items = []
+            continue
+        in_part = [c for c in counts if start_abs <= c.start < start_abs + len(part) and c.count.best is not None
+                   and c.count.unit == "persons"]
         if in_part and in_part[0].count.qualifier == "exact":
-            total += in_part[0].count.best
+            items.append(("count", int(in_part[0].count.best), pos))
+        elif start_abs + len(part.rstrip()) in name_ends:
+            items.append(("name", 1, pos))
         elif lex.person_np.search(p):
-            total += 1
+            items.append(("np", 1, pos))
         else:
             break
-        used += 1
-    if used < 2:
+    items.reverse()  # text order
+    if len(items) < 2:
         return None
-    return Count(best=total, qualifier="exact", low=total, high=total, unit="persons", text=pre[pos:].strip()[:80])
+    values = [v for _, v, _ in items]
+    # A noun then the name it introduces is one person.
+    for i in range(1, len(items)):
+        if items[i][0] == "name" and items[i - 1][0] == "np":
+            values[i] = 0
+    total = sum(values)
+    if items[0][0] == "count" and values[0] == sum(values[1:]):
+        total = values[0]
+    return Count(best=total, qualifier="exact", low=total, high=total, unit="persons",
+                 text=pre[items[0][2]:].strip()[:80])
+
+
+def _date_after_event(cand: _Cand, s_text: str, cands: list[_Cand]) -> None:
+    """"After his return he was sent to a camp": the date of the latest earlier return (as a frame)."""
+    m = _AFTER_EVENT.match(s_text)
+    if m is None:
+        return
+    cls = _NOUN_CLASS[m.group("noun").lower()]
+    prior = [c for c in cands if c.sentence < cand.sentence and c.date is not None and event_class(c.etype) == cls
+             and c.date_strength != "state"]
+    if prior:
+        src = max(prior, key=lambda c: c.pos)
+        cand.date, cand.date_strength = src.date, "frame"
+
+
+def _group_count(cand: _Cand, sent, text: str, cands: list[_Cand]) -> None:
+    """"They" / "them" / "the family" / "the nine" count the group counted just before (up to three sentences)."""
+    if not _GROUP_ANAPHOR.search(text[sent.start:min(sent.end, cand.pos + 25)]):
+        return
+    prior = [c for c in cands if c.count is not None and c.count_kind in ("stated", "implicit")
+             and c.count.unit == "persons" and (c.count.best or 0) >= 2
+             and cand.sentence - _GROUP_REACH <= c.sentence < cand.sentence]
+    if not prior:
+        return
+    src = max(prior, key=lambda c: c.pos)
+    cand.count, cand.count_kind = src.count, "anaphoric"
 
 
 def _implicit_count(cand: _Cand, si: int, text: str, sent, by_sent, lex: _Lex) -> None:
@@ -694,27 +927,37 @@ def _implicit_count(cand: _Cand, si: int, text: str, sent, by_sent, lex: _Lex) -
         cand.count = Count(best=k, qualifier="exact", low=k, high=k, unit="persons",
                            text=", ".join(v[1] for v in cand.victims))
         cand.count_kind = "implicit"
-    elif lex.reflexive.search(s_text) and cand.etype == "death":
-        m = lex.reflexive.search(s_text)
-        assert m is not None
+    elif cand.etype == "death" and (m := lex.reflexive.search(s_text)) is not None:
         cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0))
         cand.count_kind = "implicit"
 
 
 def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent, sentences, published,
-                 lex: _Lex, unblocked, same_block, owners: dict[int, object] | None = None) -> None:
+                 lex: _Lex, unblocked, same_block, owners: dict[int, object] | None = None,
+                 entries: dict[int, tuple[_Date, str | None]] | None = None) -> None:
     dates = by_sent["dates"][si]
     if owners:
         mine = {id(t) for t in ts}
         own = [d for d in dates if id(owners.get(d.start)) in mine]
-        dates = own if own or cand.span is not None else [d for d in dates if d.state]
+        # Without a date of its own, a trigger keeps the states and the date of the report that
+        # governs it ("In December, RFA reported that ... detained a month earlier and then repatriated").
+        dates = own if own or cand.span is not None else [
+            d for d in dates if d.state or (d.end <= main.start and lex.report_verbs.search(text[d.end:main.start]))]
     strong, weak = [], []
+    dates = [d for d in dates if not d.compared] or dates
     for d in dates:
         lo, hi = sorted((d.end, main.start)) if d.end <= main.start else sorted((main.end, d.start))
-        (weak if lex.report_verbs.search(text[lo:hi]) else strong).append(d)
+        dateline = d.start - sent.start < 40 and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 20]))
+        (weak if dateline or lex.report_verbs.search(text[lo:hi]) else strong).append(d)
     if strong:
-        cand.date = min(strong, key=lambda d: abs(d.start - main.start))
+        # Nearest to the trigger's span: "sent as many as 600 North Koreans back ... on Monday".
+        cand.date = min(strong, key=lambda d: main.start - d.end if d.end <= main.start else max(0, d.start - main.end))
         cand.date_strength = "state" if cand.date.state else "same"
+        return
+    entry = (entries or {}).get(sent.block)
+    if entry is not None and entry[0].sentence < si:
+        # A log entry: what its lines report is dated by its heading, even a state ("are held").
+        cand.date, cand.date_strength = entry[0], "frame"
         return
     if any(t.state for t in ts) and published is not None:
         cand.date = _Date(main.start, main.end, "", published, published, si, True)
@@ -743,12 +986,17 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
 
 def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocked, same_block,
                    victims: list) -> list[PlaceRef]:
-    countries_ok = cand.etype in ("release", "escape")
+    countries_ok = cand.etype in ("release", "escape", "transfer")
+    # A transfer between countries names them ("deported them to China"); a release or escape names the
+    # country reached; elsewhere China and North Korea are too broad to say where anything happened.
+    foreign = ("KP",) if cand.etype == "transfer" else ("CN", "KP")
 
     def usable(ps: list) -> list:
-        return [p for p in ps if p.ref.kind != "country" or (countries_ok and p.ref.country not in ("CN", "KP"))]
+        return [p for p in ps if p.ref.kind != "country" or (countries_ok and p.ref.country not in foreign)]
 
     found = usable(by_sent["places"][si])
+    if cand.span is not None:
+        found = [p for p in found if cand.span[0] <= p.start < cand.span[1]]
     if not found:
         for other in (si - 1, si + 1):
             if same_block(si, other) and not (other > si and unblocked(other)):
@@ -761,20 +1009,67 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
             found = found + usable(by_sent["places"][nxt])
     if event_class(cand.etype) == "repatriation" and same_block(si, nxt):
         found = found + [p for p in usable(by_sent["places"][nxt]) if p.ref.country == "KP"]
+    sent = sentences[si]
+    found = found + _place_anaphora(text[sent.start:sent.end], si, by_sent)
     if not found and cand.victims:
-        names = {v[0] for v in cand.victims}
-        seen = [v.sentence for v in victims if v.name in names and v.sentence < si]
-        for s in reversed(seen):
-            ps = usable(by_sent["places"][s])
-            if ps:
-                found = ps
-                break
+        found = _story_places(cand, si, by_sent, victims, usable)
     out, keys = [], set()
     for p in found:
         if p.ref.name not in keys:
             keys.add(p.ref.name)
             out.append(p.ref)
     return out
+
+
+_PLACE_ANAPHOR = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?(?P<kind>city|town|province|county|prefecture|"
+                            r"facility|centre|center|camp|prison|jail)\b(?!\s+(?:of|in|near|at)\b)", re.IGNORECASE)
+_ANAPHOR_KINDS = {"city": ("city", "crossing", "county"), "town": ("city", "crossing", "county"),
+                  "province": ("province",), "county": ("county",), "prefecture": ("prefecture", "county")}
+_ANAPHOR_WORDS = ("city", "town", "province", "county", "prefecture", "facility", "centre", "center", "camp", "prison",
+                  "jail")
+#: How many sentences back "the city" / "that facility" may point.
+_PLACE_ANAPHOR_REACH = 6
+
+
+def _place_anaphora(s_text: str, si: int, by_sent) -> list:
+    """"in the city", "a border town in the same province", "died at that facility": the place named before.
+
+    The most recent earlier place of the right kind (a facility: the most
+    recent place that is not a country or province), up to six sentences back.
+    """
+    out: list = []
+    low = s_text.lower()
+    if not any(k in low for k in _ANAPHOR_WORDS):
+        return out
+    for m in _PLACE_ANAPHOR.finditer(s_text):
+        kinds = _ANAPHOR_KINDS.get(m.group("kind").lower())
+        for back in range(si - 1, max(-1, si - 1 - _PLACE_ANAPHOR_REACH), -1):
+            ps = [p for p in by_sent["places"][back]
+                  if (p.ref.kind in kinds if kinds else p.ref.kind not in ("country", "province"))]
+            if ps:
+                out.append(ps[-1])
+                break
+    return out
+
+
+def _story_places(cand: _Cand, si: int, by_sent, victims: list, usable) -> list:
+    """Where a named person's story last put them ("sold to a farmer near Harbin ... police came to the house").
+
+    From the sentence before the event back to the person's first mention;
+    for arrest, detention and transfer a place in China is preferred.
+    """
+    names = {v[0] for v in cand.victims}
+    first = min((v.sentence for v in victims if v.name in names), default=si)
+    in_china = event_class(cand.etype) in ("arrest", "transfer")
+    fallback: list = []
+    for s in range(si - 1, first - 1, -1):
+        ps = usable(by_sent["places"][s])
+        if not ps:
+            continue
+        if not in_china or any(p.ref.country == "CN" for p in ps):
+            return [p for p in ps if not in_china or p.ref.country == "CN"]
+        fallback = fallback or ps
+    return fallback
 
 
 def _confidence(ev: _Event, has_date: bool, strength: str | None, cnt: _Cand | None, places: int, srcs: int) -> float:
@@ -788,8 +1083,7 @@ def _confidence(ev: _Event, has_date: bool, strength: str | None, cnt: _Cand | N
 
 
 def _to_claim(ev: _Event, text: str, published: date | None) -> Claim:
-    d, strength = ev.best_date()
-    cnt = ev.best_count()
+    cnt, d, strength = ev.summary()
     if d is not None:
         rng = DateRange(d.earliest, d.latest, d.text, None)
     else:
@@ -827,7 +1121,7 @@ def _to_claim(ev: _Event, text: str, published: date | None) -> Claim:
                     requires=["doc._.sentences", "doc._.places", "doc._.dates", "doc._.counts", "doc._.triggers",
                               "doc._.victims", "doc._.sources"])
 def events_component(doc: Doc) -> Doc:
-    doc._.events = assemble_events(doc.text, doc._.published, doc._.sentences, doc._.places, doc._.dates,
+    doc._.events = assemble_events(doc_text(doc), doc._.published, doc._.sentences, doc._.places, doc._.dates,
                                    doc._.counts, doc._.shares, doc._.triggers, doc._.victims, doc._.sources,
                                    doc._.main_source)
     return doc

@@ -24,8 +24,11 @@ Three clause-level rules refine that:
   North Korean place ("left Musan"), "reached"/"arrived in" a place outside
   China and North Korea ("reached Ulaanbaatar").
 
-All matching is one compiled pattern run once over the whole document;
-matches are then mapped to their sentences by binary search.
+Speed: the full pattern (a long alternation with loose gaps) is costly to
+try at every position, so a cheap pre-pass finds the anchor words every
+pattern contains ("held", "deport", "caught" ...: ``anchors`` in the
+lexicon), and the full pattern, compiled case-sensitively for the
+lower-cased text, runs only in windows of the sentence around them.
 """
 
 from __future__ import annotations
@@ -34,12 +37,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from refwatch.extract.sentences import Sentence
+from refwatch.extract.sentences import Sentence, doc_text
 from refwatch.model.vocab import load
 
 __all__ = ["Trigger", "Lexicon", "lexicon", "find_triggers", "triggers_component"]
@@ -65,7 +69,7 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The compiled trigger lexicon."""
+    """The compiled trigger lexicon; every pattern expects lower-cased text (:func:`lower_text`)."""
 
     pattern: re.Pattern[str]
     group_types: dict[str, str]
@@ -73,16 +77,20 @@ class Lexicon:
     checked: frozenset[str]
     cues_before: re.Pattern[str]
     cues_adjacent: re.Pattern[str]
-    generic: re.Pattern[str]
+    generic: re.Pattern[str]  # searched inside the sentence
+    generic_start: re.Pattern[str]  # matched at the sentence start ("If ...")
     present_state: re.Pattern[str]
     reclassify: tuple[tuple[str, str, re.Pattern[str]], ...]
+    anchors: re.Pattern[str]  # word starts every match contains, over lower-cased text
+    reach_before: dict[str, int]  # per anchor: how far (characters) a match may start before it
+    entry_label: re.Pattern[str]  # after a sentence-initial date: "— Arrest." (group name = type)
 
 
 _RELATIVE = re.compile(r"\b(?:who|whom|which|that)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?"
-                       r"(?:(?:been|were|was|are|is)\s+)?(?:\w+ly\s+)?$", re.IGNORECASE)
-_AFTER = re.compile(r"\bafter\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
-_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?$", re.IGNORECASE)
-_PAST = re.compile(r"\b(?:was|were|had\s+been)\b", re.IGNORECASE)
+                       r"(?:(?:been|were|was|are|is)\s+)?(?:\w+ly\s+)?$")
+_AFTER = re.compile(r"\bafter\s+(?:[\w’'-]+\s+){0,3}$")
+_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?$")
+_PAST = re.compile(r"\b(?:was|were|had\s+been)\b")
 
 
 @lru_cache(maxsize=1)
@@ -105,15 +113,154 @@ def lexicon() -> Lexicon:
     for i, (etype, patterns) in enumerate(lex["headline_types"].items()):
         add(f"h{i}", etype, patterns)
         headline_only.add(f"h{i}")
-    pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
-    before = re.compile(r"\b(?:" + "|".join(lex["blocking_cues_before"]) + r")\b", re.IGNORECASE)
-    adjacent = re.compile(r"\b(?:" + "|".join(lex["blocking_cues_adjacent"]) + r")\s*$", re.IGNORECASE)
-    generic = re.compile("|".join(f"(?:\\b{p}\\b)" if not p.startswith("^") else f"(?:{p})"
-                                  for p in lex["generic_cues"]), re.IGNORECASE)
-    state = re.compile(lex["present_state"], re.IGNORECASE)
-    recl = tuple((r["from"], r["to"], re.compile(r["when"], re.IGNORECASE)) for r in lex["reclassify"])
-    return Lexicon(pattern, groups, frozenset(headline_only), frozenset(checked), before, adjacent, generic, state,
-                   recl)
+    # The lexicon is written in lower case and every pattern runs over the lower-cased text
+    # (see ``lower_text``): case-sensitive matching is about three times faster than IGNORECASE.
+    pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+    before = re.compile(r"\b(?:" + "|".join(lex["blocking_cues_before"]) + r")\b")
+    adjacent = re.compile(r"\b(?:" + "|".join(lex["blocking_cues_adjacent"]) + r")\s*$")
+    # One \b before one alternation: the engine tests the boundary once per position, not once per cue.
+    generic = re.compile(r"\b(?:" + "|".join(p for p in lex["generic_cues"] if not p.startswith("^")) + r")\b")
+    generic_start = re.compile("|".join(f"(?:{p[1:]})" for p in lex["generic_cues"] if p.startswith("^")) or "(?!)")
+    state = re.compile(lex["present_state"])
+    recl = tuple((r["from"], r["to"], re.compile(r["when"])) for r in lex["reclassify"])
+    anchors = re.compile(r"\b" + literal_trie(lex["anchors"]))
+    labels = {k: v for k, v in lex.get("entry_labels", {}).items() if not k.startswith("_")}
+    entry_label = re.compile(r"\s*[—–:-]+\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in labels.items())
+                             + r")\s*(?:[.:;—–-]|$)")
+    return Lexicon(pattern, groups, frozenset(headline_only), frozenset(checked), before, adjacent, generic,
+                   generic_start, state, recl, anchors, _anchor_reach(lex), entry_label)
+
+
+_WORD_START = re.compile(r"\b\w")
+_LOOKBEHIND = re.compile(r"\(\?<[!=][^)]*\)")
+# What may stand before a word that still opens its pattern: group openers and plain alternatives ("(?:police|").
+_OPENERS = re.compile(r"(?:\(\?:|[a-z’' -]+\|)*")
+_OPTIONAL_AFTER = re.compile(r"[^()]*\)\?")
+
+
+def top_level_alternatives(source: str) -> list[str]:
+    """``a|b(?:c|d)`` -> ``["a", "b(?:c|d)"]``."""
+    out, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+    out.append(source[start:])
+    return out
+
+
+def _anchor_reach(lex: dict) -> dict[str, int]:
+    """How far before each anchor a match may start: 0 unless some pattern needs more.
+
+    A pattern that opens with an anchor ("caught", "(?:police|officers|...)")
+    is found from that anchor, and a match starts at it. A pattern opening
+    with something else ("(are|is|...) held", "in (police )? custody") gives
+    its required anchors ("held", "custody"; not an optional "police") a
+    reach of ``anchor_reach`` characters. Tested in test_extract_triggers.py.
+    """
+    anchors = lex["anchors"]
+    sources = [p for ps in lex["types"].values() for p in ps]
+    sources += [p for ps in lex["headline_types"].values() for p in ps]
+    sources += list(lex.get("place_checked", {}).values())
+    far = int(lex["anchor_reach"])
+    out = dict.fromkeys(anchors, 0)
+    for alt in (a for src in sources for a in top_level_alternatives(src)):
+        hits = [(a, m) for a in anchors for m in re.finditer(re.escape(a), alt)]
+        if any(_OPENERS.fullmatch(_LOOKBEHIND.sub("", alt[:m.start()])) for _, m in hits):
+            continue
+        required = [a for a, m in hits if not _OPTIONAL_AFTER.match(alt, m.end())] or [a for a, _ in hits]
+        for a in required:
+            out[a] = far
+    return out
+
+
+def literal_trie(words: list[str], char: Callable[[str], str] = re.escape, longest: bool = False) -> str:
+    """A regex matching any of ``words`` (plain literals), factored by shared prefixes.
+
+    ``a(?:gents|rr(?:est|ived))`` tests one branch per first letter where a
+    flat ``agents|arrest|arrived|...`` tests every word at every position.
+    ``char`` turns one character into its pattern (e.g. a space into ``\\s+``).
+    When a word is a prefix of another, the shorter wins unless ``longest``
+    (then the longer is tried first, as a longest-first alternation would).
+    """
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        if ends and (not longest or len(node) == 1):
+            return ""
+        alts = [char(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        body = alts[0] if len(alts) == 1 and not ends else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if ends else "")
+
+    return build(tree)
+
+
+def lower_text(text: str) -> str:
+    """``text.lower()`` with the same length, so offsets stay valid.
+
+    A few characters lower-case to two ("İ" → "i̇"); those are kept as they are.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _scan(low: str, sentences: list[Sentence], starts: list[int], lex: Lexicon) -> list[tuple[int, int, str, Sentence]]:
+    """Every pattern match in the lower-cased text as (start, end, group, sentence).
+
+    Leftmost first and without overlaps, as ``finditer`` gives them, inside
+    non-skipped sentences; the full pattern is only tried near anchor words.
+    """
+    out: list[tuple[int, int, str, Sentence]] = []
+    # Every match starts at a word start at most ``reach_before[anchor]`` characters before an anchor it holds,
+    # so only those word starts are tried, leftmost first, without overlaps (as finditer would).
+    regions: list[list] = []  # [lo, last anchor start, sentence], merged when they overlap in one sentence
+    max_reach = max(lex.reach_before.values(), default=0)
+    for a in lex.anchors.finditer(low):
+        si = bisect.bisect_right(starts, a.start()) - 1
+        if si < 0:
+            continue
+        sent = sentences[si]
+        if sent.skip or a.start() >= sent.end:
+            continue
+        lo = max(sent.start, a.start() - lex.reach_before.get(a.group(0), max_reach))
+        if regions and regions[-1][2] is sent and lo <= regions[-1][1]:
+            regions[-1][0] = min(regions[-1][0], lo)
+            regions[-1][1] = a.start()
+            # A far-reaching anchor can reach back over several earlier regions of the sentence.
+            while len(regions) > 1 and regions[-2][2] is sent and regions[-1][0] <= regions[-2][1]:
+                last = regions.pop()
+                regions[-1][0] = min(regions[-1][0], last[0])
+                regions[-1][1] = last[1]
+        else:
+            regions.append([lo, a.start(), sent])
+    match = lex.pattern.match
+    free = 0
+    for lo, top, sent in regions:
+        for w in _WORD_START.finditer(low, lo, top + 1):
+            ws = w.start()
+            if ws < free:
+                continue
+            m = match(low, ws, sent.end)
+            if m is not None:
+                out.append((ws, m.end(), m.lastgroup or "", sent))
+                free = m.end()
+    return out
 
 
 def _clause_start(text: str, start: int, pos: int) -> int:
@@ -131,6 +278,26 @@ def _place_confirms(etype: str, end: int, places: list[Any], place_starts: list[
     return country == "KP" if etype == "escape" else country not in ("KP", "CN")
 
 
+def _entry_labels(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any],
+                  lex: Lexicon) -> list[tuple[int, int, str, Sentence]]:
+    """Log entries name their event in a heading: "2023-08-14 — Arrest." (a date opening the sentence).
+
+    Returned as (start, end, type, sentence) for the label word.
+    """
+    out = []
+    for d in dates:
+        si = bisect.bisect_right(starts, d.start) - 1
+        if si < 0:
+            continue
+        sent = sentences[si]
+        if sent.skip or d.start >= sent.end or low[sent.start:d.start].strip(" \t\n\"'“‘*•-[("):
+            continue
+        m = lex.entry_label.match(low, d.end, sent.end)
+        if m is not None and m.lastgroup:
+            out.append((m.start(m.lastgroup), m.end(m.lastgroup), m.lastgroup, sent))
+    return out
+
+
 def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None = None,
                   dates: list[Any] | None = None) -> list[Trigger]:
     """Every trigger in the non-skipped sentences, blocked ones included."""
@@ -140,44 +307,41 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
     starts = [s.start for s in sentences]
     places = sorted(places or [], key=lambda p: p.start)
     place_starts = [p.start for p in places]
-    date_starts = sorted(d.start for d in (dates or []))
+    # A state ("still held") is not a date of its own for a relative clause.
+    date_starts = sorted(d.start for d in (dates or []) if not getattr(d, "is_publication_state", False))
     generic_cache: dict[int, bool] = {}
-    raw: list[tuple[re.Match[str], Sentence]] = []
-    for m in lex.pattern.finditer(text):
-        si = bisect.bisect_right(starts, m.start()) - 1
-        if si < 0:
-            continue
-        sent = sentences[si]
-        if sent.skip or m.start() >= sent.end:
-            continue
-        if m.end() > sent.end:  # a loose pattern ran past the sentence: look again inside it
-            inner = lex.pattern.search(text, m.start(), sent.end)
-            if inner is None:
-                continue
-            m = inner
-        group = m.lastgroup or ""
+    raw: list[tuple[int, int, str, Sentence]] = []
+    original, text = text, lower_text(text)
+    for m_start, m_end, group, sent in _scan(text, sentences, starts, lex):
         if group in lex.headline_only and not sent.headline:
             continue
-        if group in lex.checked and not _place_confirms(lex.group_types[group], m.end(), places, place_starts):
+        if group in lex.checked and not _place_confirms(lex.group_types[group], m_end, places, place_starts):
             continue
-        raw.append((m, sent))
+        raw.append((m_start, m_end, group, sent))
+    labelled = {(s, e) for s, e, _, _ in raw}
+    extra = [(s, e, t, sent) for s, e, t, sent in _entry_labels(text, sentences, starts, dates or [], lex)
+             if (s, e) not in labelled]
+    if extra:
+        by_type = {v: k for k, v in reversed(list(lex.group_types.items())) if k.startswith("b")}
+        raw = sorted(raw + [(s, e, by_type[t], sent) for s, e, t, sent in extra if t in by_type],
+                     key=lambda r: r[0])
     out: list[Trigger] = []
-    for k, (m, sent) in enumerate(raw):
-        etype = lex.group_types[m.lastgroup or ""]
-        comma = text.find(",", m.end(), sent.end)
-        after = text[m.end():comma if comma >= 0 else sent.end]
+    for k, (m_start, m_end, group, sent) in enumerate(raw):
+        etype = lex.group_types[group]
+        comma = text.find(",", m_end, sent.end)
+        after = text[m_end:comma if comma >= 0 else sent.end]
         for src, dst, cond in lex.reclassify:
             if etype == src and cond.search(after):
                 etype = dst
-        trig = Trigger(m.start(), m.end(), m.group(0), etype, sent.index)
-        window_start = max(_clause_start(text, sent.start, m.start()), m.start() - CUE_WINDOW)
-        window = text[window_start:m.start()]
+        trig = Trigger(m_start, m_end, original[m_start:m_end], etype, sent.index)
+        window_start = max(_clause_start(text, sent.start, m_start), m_start - CUE_WINDOW)
+        window = text[window_start:m_start]
         if sent.index not in generic_cache:
-            generic_cache[sent.index] = bool(lex.generic.search(text, sent.start, sent.end))
+            generic_cache[sent.index] = bool(lex.generic_start.match(text, sent.start, sent.end)
+                                             or lex.generic.search(text, sent.start, sent.end))
         # A disappearance is told from the event that caused it ("vanished after being repatriated"),
         # so an "after" clause behind one is the event itself, not a circumstance.
-        earlier_here = k > 0 and raw[k - 1][1] is sent and lex.group_types[raw[k - 1][0].lastgroup or ""] != \
-            "disappearance"
+        earlier_here = k > 0 and raw[k - 1][3] is sent and lex.group_types[raw[k - 1][2]] != "disappearance"
         if generic_cache[sent.index]:
             trig.blocked, trig.reason = True, "generic"
         elif earlier_here and _AFTER.search(window):
@@ -185,16 +349,16 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
         elif lex.cues_adjacent.search(window):
             trig.blocked, trig.reason = True, "adjacent_cue"
             if _RELATIVE.search(window):
-                nxt = raw[k + 1][0].start() if k + 1 < len(raw) and raw[k + 1][1] is sent else sent.end
-                j = bisect.bisect_left(date_starts, m.end())
+                nxt = raw[k + 1][0] if k + 1 < len(raw) and raw[k + 1][3] is sent else sent.end
+                j = bisect.bisect_left(date_starts, m_end)
                 if j < len(date_starts) and date_starts[j] < nxt:
                     trig.blocked, trig.reason = False, None
         elif lex.cues_before.search(window):
             trig.blocked, trig.reason = True, "cue"
-        trig.pluperfect = bool(_PLUPERFECT.search(text, max(sent.start, m.start() - 20), m.start())) \
-            or m.group(0).lower().startswith("had ")
+        trig.pluperfect = bool(_PLUPERFECT.search(text, max(sent.start, m_start - 20), m_start)) \
+            or text.startswith("had ", m_start)
         if etype == "detention":
-            near = text[max(sent.start, m.start() - 25):m.end()]
+            near = text[max(sent.start, m_start - 25):m_end]
             trig.state = bool(lex.present_state.search(near)) and not _PAST.search(near)
         out.append(trig)
     return out
@@ -202,5 +366,5 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
 
 @Language.component("refwatch_triggers", assigns=["doc._.triggers"], requires=["doc._.sentences"])
 def triggers_component(doc: Doc) -> Doc:
-    doc._.triggers = find_triggers(doc.text, doc._.sentences, doc._.places, doc._.dates)
+    doc._.triggers = find_triggers(doc_text(doc), doc._.sentences, doc._.places, doc._.dates)
     return doc

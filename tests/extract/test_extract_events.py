@@ -124,3 +124,132 @@ def test_pluperfect_does_not_take_the_frame_date():
     text = ("Two women died in a detention centre in Nanning in February, the group said. "
             "Both had been caught near the Vietnamese border.")
     assert [s[0] for s in _summary(text)] == ["death"]
+
+
+# --- round 2 rules ------------------------------------------------------------
+
+def _one(text: str, pub: date | None = PUB):
+    return [(c.type, c.date.earliest, c.date.latest, c.count.best if c.count else None,
+             [p.name for p in c.places]) for c in extract(text, pub)]
+
+
+def test_a_birth_year_never_dates_an_event():
+    got = _one("Ri Song-mi, born in 1975 in Musan, fled the country in 2009.")
+    assert [(g[0], g[1].year) for g in got] == [("escape", 2009)]
+
+
+def test_log_entry_heading_dates_and_types_its_lines():
+    text = ("2024-01-22 — Arrest.\nYanji, Jilin. Two women taken from a rented room near the market.\n\n"
+            "2024-02-05 — Repatriation.\nTumen to Namyang. Reported figure: 30–40 persons.")
+    got = extract(text, PUB)
+    arrest = next(c for c in got if c.type == "arrest")
+    assert (arrest.date.earliest, arrest.count.best) == (date(2024, 1, 22), 2)
+    assert "Yanji" in [p.name for p in arrest.places]
+    ret = next(c for c in got if c.type == "repatriation")
+    assert ret.date.earliest == date(2024, 2, 5)
+    assert (ret.count.low, ret.count.high) == (30, 40)
+
+
+def test_a_dateline_with_a_dash_is_not_an_entry_heading():
+    text = ("Defectors reach Laos\n\n4 March 2024 — A North Korean couple reached Laos safely last week. "
+            "The couple are now in the care of a church shelter.")
+    assert all(c.date.earliest != date(2024, 3, 4) for c in extract(text, PUB))
+
+
+def test_up_from_figure_is_its_own_yearly_event():
+    got = _one("Some 240 North Korean defectors arrived in South Korea in 2021, up from 180 in 2020, officials said.")
+    assert sorted((g[1].year, g[3]) for g in got if g[0] == "release") == [(2020, 180), (2021, 240)]
+
+
+def test_a_comparison_date_does_not_date_the_event():
+    got = _one("In January and February alone, at least 30 North Koreans were arrested, "
+               "well above the previous six months.")
+    (ev,) = got
+    assert (ev[1], ev[2], ev[3]) == (date(2024, 1, 1), date(2024, 2, 29), 30)
+
+
+def test_hundreds_more_elsewhere_is_a_second_group():
+    got = _one("Police are holding about 150 North Koreans in Tumen, and hundreds more in Dandong, the group said.")
+    held = sorted((g[3] or 0, g[4]) for g in got if g[0] == "detention")
+    assert held == [(0, ["Dandong"]), (150, ["Tumen"])]
+
+
+def test_ages_and_names_in_a_list_of_people():
+    (ev,) = extract("Activists said Han Mi-ok, 52, and her son, 17, were detained in Yanji in January.", PUB)
+    assert ev.count.best == 2
+    (ev,) = extract("The girl, Jang Su-bin, 15, and a second teenage girl were detained in Tumen in January.", PUB)
+    assert ev.count.best == 2
+
+
+def test_a_total_with_its_breakdown_is_not_summed():
+    (ev,) = extract("The eleven, six women and five men, were detained in Yanji in January.", PUB)
+    assert ev.count.best == 11
+
+
+def test_members_named_after_among_them_are_not_added():
+    (ev,) = extract("Nine escapees, among them a 6-year-old boy, were caught in Kunming in January.", PUB)
+    assert ev.count.best == 9
+
+
+def test_they_and_the_family_count_the_group_named_before():
+    text = ("A family of four was caught in Shenyang on January 9. "
+            "The family were later transferred to the detention centre in Dandong.")
+    got = _one(text)
+    assert [g[3] for g in got] == [4, 4]
+    text = "Six escapees were arrested in Vientiane on January 9. Police later deported them to China."
+    transfer = next(g for g in _one(text) if g[0] == "transfer")
+    assert transfer[3] == 6 and "China" in transfer[4]
+
+
+def test_a_number_of_them_counts_the_subset():
+    text = "Police arrested eleven people in a raid on January 4. Three of them were sent back on January 20."
+    ret = next(g for g in _one(text) if g[0] == "repatriation")
+    assert ret[3] == 3
+
+
+def test_a_possessive_whereabouts_is_one_person():
+    text = "Ko Eun-ha was arrested in Dalian in January. Her whereabouts since February are unknown."
+    dis = next(c for c in extract(text, PUB) if c.type == "disappearance")
+    assert dis.count.best == 1
+
+
+def test_a_count_across_a_semicolon_is_not_the_events():
+    text = ("Family of three reaches Bangkok; boy caught in Kunming\n\n"
+            "A 16-year-old boy was caught in Kunming on January 3.")
+    arrest = next(c for c in extract(text, PUB) if c.type == "arrest")
+    assert arrest.count.best == 1
+
+
+def test_the_city_and_that_facility_point_back_to_the_place_named_before():
+    text = ("A North Korean woman who went missing in Yanji in January has been found. "
+            "She and a friend were detained by police at a bus station in the city on January 20.")
+    arrest = next(c for c in extract(text, PUB) if c.type == "arrest")
+    assert "Yanji" in [p.name for p in arrest.places]
+
+
+def test_the_place_of_arrest_comes_from_the_persons_story():
+    text = ("My aunt, a woman surnamed Yun, left Hoeryong in 2015.\n\n"
+            "A broker sold her to a man in a village near Mudanjiang.\n\n"
+            "Last January police came to the farm and took her.")
+    arrest = next(c for c in extract(text, PUB) if c.type == "arrest")
+    assert "Mudanjiang" in [p.name for p in arrest.places]
+
+
+def test_a_dateline_date_yields_to_the_events_own_day():
+    text = "SEOUL, Feb. 14 (Yonhap) — China sent as many as 80 escapees back across the border on Monday."
+    (ev,) = extract(text, PUB)
+    assert ev.date.earliest == date(2024, 3, 18)
+
+
+def test_a_return_inside_a_report_takes_the_reports_date():
+    text = ("In February, RFA reported that a former soldier was among a group of escapees arrested in Yanji "
+            "a month earlier and then repatriated.")
+    ret = next(c for c in extract(text, PUB) if c.type == "repatriation")
+    assert ret.date.earliest is not None and ret.date.earliest.month == 2
+
+
+def test_a_tally_of_cases_does_not_absorb_a_named_persons_story():
+    text = ("Between 2021 and 2023, the group documented 12 cases of arrest of North Korean women in Jilin.\n\n"
+            "Pak Yu-na was arrested in Yanji in May 2023.")
+    got = [(c.type, c.count.best if c.count else None) for c in extract(text, PUB)]
+    assert got.count(("arrest", 12)) == 1 and ("arrest", 1) in got

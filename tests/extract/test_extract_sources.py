@@ -36,3 +36,15 @@ def test_group_reference_uses_main_source():
     found = find_sources(text, split_sentences(text))
     assert main_source(found) == "Radio Free Asia"
     assert [s.name for s in found if s.kind == "reference"] == ["Radio Free Asia"]
+
+
+def test_long_names_match_in_any_case_and_with_either_apostrophe():
+    text = ("The TRANSITIONAL JUSTICE WORKING GROUP said 40 were returned. "
+            "Human Rights Watch reported the arrests.")
+    assert _attributed(text) == ["Transitional Justice Working Group", "Human Rights Watch"]
+
+
+def test_mentions_get_the_sentence_they_stand_in():
+    text = "First sentence here. Second one names nobody. HRW said on Monday that 12 were caught."
+    (m,) = [s for s in find_sources(text, split_sentences(text)) if s.name == "Human Rights Watch"]
+    assert m.sentence == 2 and text[m.start:m.end] == "HRW"

@@ -34,3 +34,10 @@ def test_sources_officials_and_relatives_are_not_victims():
 
 def test_identified_only_by_surname():
     assert _names("A man identified only by his surname, Seo, was detained in Dalian.") == ["Seo"]
+
+
+def test_a_name_after_said_with_an_age_is_a_reported_victim():
+    text = "The group said Yun Hye-jin, 31, and her brother were detained in Yanji."
+    assert _names(text) == ["Yun Hye-jin"]
+    # ... while the speaker of a quote stays out.
+    assert _names('"They were sent back," said Yun Hye-jin, a researcher.') == []
