@@ -1,8 +1,14 @@
 """Capture commands: init, ingest, search, documents, show, verify.
 
-Thin: parse options, open the store with the data key, call refwatch.store,
-print. Every command takes --data and --key-file; a missing or wrong key exits
-with code 2 and a one-line message.
+Thin: parse options, open the store with the data key, work out who is acting
+(``users.principal_from_env``), call the guarded store functions
+(``refwatch.store.guarded``, which check the permission themselves), print.
+Every command takes --data and --key-file; a missing or wrong key exits with
+code 2, a refused login or permission with code 3, each with a one-line message
+that names the action and the role, never a value.
+
+Heavy libraries (SQLAlchemy, Alembic, the store, argon2) are imported inside
+the commands, so `refwatch --help` and `refwatch extract` start fast.
 """
 
 from __future__ import annotations
@@ -15,8 +21,6 @@ from typing import Iterator, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from refwatch.cli.app import app, console, emit_json, fail
 
@@ -25,6 +29,8 @@ KeyFileOpt = typer.Option(None, "--key-file", help="File holding the passphrase 
 JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
 
 out = Console()  # results go to stdout; progress, errors and summaries to stderr
+AUTH_EXIT = 3  # refused login or permission; 2 is a missing or wrong key
+AUTH_HINT = "set REFWATCH_TOKEN (or REFWATCH_USER and REFWATCH_PASSWORD)"
 
 
 def _settings(data: Optional[Path], max_mb: Optional[float] = None):  # noqa: ANN202
@@ -42,8 +48,33 @@ def _data_key(cfg, key_file: Optional[Path], create: bool = False) -> bytes:  # 
         fail(str(exc), code=2)
 
 
+def authenticate(store) -> "Principal":  # noqa: ANN001, F821
+    """Who runs this command (docs/security.md); exits 3 when the login is refused.
+
+    Runs in a write transaction so that failure counters are committed even
+    when the login fails.
+    """
+    from refwatch.security import users
+
+    failed = None
+    with store.write() as conn:
+        try:
+            principal = users.principal_from_env(conn)
+        except users.AuthenticationFailed as exc:
+            failed = exc
+    if failed is not None:
+        fail(str(failed), AUTH_HINT, code=AUTH_EXIT)
+    return principal
+
+
 @contextmanager
-def _opened(data: Optional[Path], key_file: Optional[Path], max_mb: Optional[float] = None) -> Iterator:
+def session(data: Optional[Path], key_file: Optional[Path], max_mb: Optional[float] = None) -> Iterator[tuple]:
+    """Open the store, authenticate the caller; yield (store, principal, data key).
+
+    A PermissionDenied raised anywhere inside becomes exit 3 with its message
+    (action and role only).
+    """
+    from refwatch.security.roles import PermissionDenied
     from refwatch.store import Store, StoreError
 
     cfg = _settings(data, max_mb)
@@ -53,10 +84,16 @@ def _opened(data: Optional[Path], key_file: Optional[Path], max_mb: Optional[flo
     except StoreError as exc:
         fail(str(exc), code=2)
     with store:
-        yield store
+        principal = authenticate(store)
+        try:
+            yield store, principal, key
+        except PermissionDenied as exc:
+            fail(str(exc), code=AUTH_EXIT)
 
 
-def _progress() -> Progress:
+def _progress():  # noqa: ANN202
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=console, transient=True)
 
@@ -85,18 +122,27 @@ def parse_csv_map(value: Optional[str]) -> Optional[dict[str, str]]:
 
 @app.command()
 def init(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, json: bool = JsonOpt) -> None:
-    """Create the data folder and its encrypted store, or upgrade an existing one."""
-    from refwatch.store import Store, StoreError
+    """Create the data folder and its encrypted store, or upgrade an existing one (admin once users exist)."""
+    from refwatch.security.roles import PermissionDenied
+    from refwatch.security.users import AuthenticationFailed
+    from refwatch.store import StoreError
+    from refwatch.store.guarded import init_store
 
     cfg = _settings(data)
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     key = _data_key(cfg, key_file, create=True)
     try:
-        with Store.init(cfg, key) as store:
+        store, _principal = init_store(cfg, key)
+        with store:
             result = {"data": str(cfg.data_dir), "engine": store.dialect, "revision": store.revision(),
-                      "encrypted": "whole database (SQLCipher) and blobs" if cfg.is_embedded else "blobs"}
+                      "encrypted": ("whole database (SQLCipher) and blobs" if cfg.is_embedded
+                                    else "blobs, and names, evidence and testimonies in the application")}
     except StoreError as exc:
         fail(str(exc), code=2)
+    except AuthenticationFailed as exc:
+        fail(str(exc), AUTH_HINT, code=AUTH_EXIT)
+    except PermissionDenied as exc:
+        fail(str(exc), code=AUTH_EXIT)
     if json:
         emit_json(result)
     else:
@@ -111,21 +157,24 @@ def ingest(
     source: Optional[str] = typer.Option(None, "--source", help="Source name recorded on every document."),
     csv_map: Optional[str] = typer.Option(None, "--csv-map", help="CSV columns: text=body,title=headline,..."),
     max_mb: Optional[float] = typer.Option(None, "--max-mb", help="Largest file accepted, in MB (default 50)."),
-    user: Optional[str] = typer.Option(None, "--user", help="Who ingests (default: the OS user)."),
+    user: Optional[str] = typer.Option(None, "--user", help="Deprecated: custody names the authenticated user; "
+                                                            "a different name is refused."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Reader processes (default: CPUs)."),
     data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, json: bool = JsonOpt,
 ) -> None:
     """Capture documents into the store; each bad file is reported, the rest kept."""
-    from refwatch.store import ingest_paths
+    from refwatch.store.guarded import ingest_paths
 
     when = parse_published(published)
     mapping = parse_csv_map(csv_map)
     if max_mb is not None and max_mb <= 0:
         fail("--max-mb must be positive")
-    with _opened(data, key_file, max_mb) as store:
+    with session(data, key_file, max_mb) as (store, principal, _key):
+        if user and user != principal.name:
+            fail("--user must be the authenticated user (custody records who really ingested)", AUTH_HINT)
         with _progress() as bar:
             task = bar.add_task("ingesting", total=None)
-            summary = ingest_paths(store, inputs, published=when, source=source, ingested_by=user,
+            summary = ingest_paths(store, principal, inputs, published=when, source=source,
                                    max_bytes=store.settings.max_file_bytes, csv_mapping=mapping,
                                    workers=workers,
                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -146,10 +195,11 @@ def search_cmd(query: str = typer.Argument(..., help="Words to find (all must ma
                data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
                json: bool = JsonOpt) -> None:
     """Full-text search, best matches first, with highlighted snippets."""
-    from refwatch.store import MARK_END, MARK_START, search
+    from refwatch.store.guarded import search
+    from refwatch.store.search import MARK_END, MARK_START
 
-    with _opened(data, key_file) as store:
-        hits = search(store, query, limit=limit)
+    with session(data, key_file) as (store, principal, _key):
+        hits = search(store, principal, query, limit=limit)
     if json:
         emit_json([{"id": h.id, "sha256": h.sha256, "title": h.title, "snippet": h.snippet,
                     "score": round(h.score, 6)} for h in hits])
@@ -169,11 +219,13 @@ def documents(limit: int = typer.Option(50, "--limit", min=1), offset: int = typ
               data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
               json: bool = JsonOpt) -> None:
     """List stored documents, newest first."""
-    from refwatch.model.records import to_dict
-    from refwatch.store import documents as docs
+    from rich.table import Table
 
-    with _opened(data, key_file) as store, store.read() as conn:
-        rows = docs.list_documents(conn, limit=limit, offset=offset)
+    from refwatch.model.records import to_dict
+    from refwatch.store.guarded import list_documents
+
+    with session(data, key_file) as (store, principal, _key):
+        rows = list_documents(store, principal, limit=limit, offset=offset)
     if json:
         emit_json(to_dict(rows))
         return
@@ -187,17 +239,14 @@ def documents(limit: int = typer.Option(50, "--limit", min=1), offset: int = typ
 @app.command()
 def show(id_or_sha: str = typer.Argument(..., help="Short id, SHA-256, or a SHA-256 prefix."),
          data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, json: bool = JsonOpt) -> None:
-    """Print one document: its metadata and text."""
+    """Print one document: its metadata and text (printed as plain text, never interpreted)."""
     from refwatch.model.records import to_dict
-    from refwatch.store import custody
-    from refwatch.store import documents as docs
+    from refwatch.store.guarded import get_document
 
-    with _opened(data, key_file) as store, store.read() as conn:
-        row = docs.get(conn, id_or_sha)
-        history = custody.history(conn, row["sha256"]) if row else []
+    with session(data, key_file) as (store, principal, _key):
+        row = get_document(store, principal, id_or_sha)
     if row is None:
-        fail(f"no document {id_or_sha!r} (or the prefix is ambiguous)")
-    row["custody"] = [{k: e[k] for k in ("at", "actor", "action")} for e in history]
+        fail("no such document (give a short id, a SHA-256 or an unambiguous prefix of 8+ hex digits)")
     if json:
         emit_json(to_dict(row))
         return
@@ -212,12 +261,12 @@ def show(id_or_sha: str = typer.Argument(..., help="Short id, SHA-256, or a SHA-
 def verify_cmd(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
                json: bool = JsonOpt) -> None:
     """Re-hash every stored original; list any missing or altered. Exit 1 if any."""
-    from refwatch.store import verify
+    from refwatch.store.guarded import verify
 
-    with _opened(data, key_file) as store:
+    with session(data, key_file) as (store, principal, _key):
         with _progress() as bar:
             task = bar.add_task("verifying", total=None)
-            report = verify(store, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            report = verify(store, principal, progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json:
         emit_json(report.to_json())
     else:

@@ -15,7 +15,6 @@ from typing import Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from refwatch.cli.app import app, console, emit_json, fail
 
@@ -30,7 +29,8 @@ def demo(data: Path = typer.Option(Path("demo-data"), "--data", help="Folder for
     from refwatch.config import settings
     from refwatch.demo import write_demo_corpus
     from refwatch.security.keys import create_keyring, has_keyring, unlock
-    from refwatch.store import Store, ingest_paths, verify
+    from refwatch.store import Store
+    from refwatch.store.guarded import ingest_paths, list_documents, verify
 
     if data.exists() and not keep:
         if not (data / "refwatch.db").exists() and any(data.iterdir()):
@@ -49,18 +49,21 @@ def demo(data: Path = typer.Option(Path("demo-data"), "--data", help="Folder for
     console.print(f"demo corpus: {len(files)} files in {escape(str(corpus_dir))}", highlight=False)
 
     summary: dict = {"data": str(cfg.data_dir), "corpus_files": len(files)}
-    with Store.init(cfg, key) as store:
-        ingested = ingest_paths(store, [str(corpus_dir)], ingested_by="demo", max_bytes=cfg.max_file_bytes,
-                                csv_mapping=_demo_csv_mapping())
-        summary["ingest"] = ingested.to_json()
-        with store.read() as conn:
-            from refwatch.store import documents as docs
+    from refwatch.security.roles import PermissionDenied
 
-            rows = docs.list_documents(conn, limit=10_000, offset=0)
-        summary["documents_by_kind"] = dict(Counter(r["kind"] for r in rows))
-        summary["documents_by_language"] = dict(Counter(r["language"] or "?" for r in rows))
-        summary.update(_run_resolution(store, key))
-        report = verify(store)
+    with Store.init(cfg, key) as store:
+        principal = _demo_principal(store)
+        try:
+            ingested = ingest_paths(store, principal, [str(corpus_dir)], max_bytes=cfg.max_file_bytes,
+                                    csv_mapping=_demo_csv_mapping())
+            summary["ingest"] = ingested.to_json()
+            rows = list_documents(store, principal, limit=10_000, offset=0)
+            summary["documents_by_kind"] = dict(Counter(r["kind"] for r in rows))
+            summary["documents_by_language"] = dict(Counter(r["language"] or "?" for r in rows))
+            summary.update(_run_resolution(store, key, principal))
+            report = verify(store, principal)
+        except PermissionDenied as exc:
+            fail(str(exc), code=3)
         summary["verify"] = {"checked": report.checked, "problems": len(report.problems)}
     if json:
         emit_json(summary)
@@ -76,20 +79,32 @@ def _demo_csv_mapping() -> Optional[dict[str, str]]:
     return dict(DEMO_CSV_MAPPING)
 
 
-def _run_resolution(store, key: bytes) -> dict:  # noqa: ANN001
+def _demo_principal(store):  # noqa: ANN001, ANN202
+    """The local operator on a demo store without users (the demo made it); else whoever logs in."""
+    from refwatch.cli.capture_cmds import authenticate
+    from refwatch.security.roles import Principal
+    from refwatch.security.users import LOCAL_OPERATOR, count_users
+
+    with store.read() as conn:
+        if count_users(conn) == 0:
+            return Principal(LOCAL_OPERATOR, "admin")
+    return authenticate(store)
+
+
+def _run_resolution(store, key: bytes, principal) -> dict:  # noqa: ANN001
     """Extract claims, resolve events and people, and summarise them (no names)."""
-    from refwatch.resolve.process import default_extractor, list_events, list_people, process
+    from refwatch.resolve.process import default_extractor, list_events, people_view, process
 
     extract, version = default_extractor()
-    report = process(store, extract, version=version, data_key=key)
-    events = list_events(store, key)
-    people = list_people(store, key)
+    report = process(store, extract, version=version, data_key=key, principal=principal)
+    events = list_events(store, key, principal=principal)
+    people = people_view(store, key, principal=principal)
     return {
         "claims": report.new_claims,
         "events": len(events),
         "events_by_type": dict(Counter(e.type for e in events)),
         "people": len(people),
-        "at_risk": sum(1 for p in people if p.at_risk),
+        "at_risk": sum(1 for p in people if p["at_risk"]),
         "largest_events": [
             {"type": e.type, "date": f"{e.date.earliest}..{e.date.latest}",
              "count": f"{e.count.low}/{e.count.best}/{e.count.high}" if e.count else "-",
@@ -100,6 +115,8 @@ def _run_resolution(store, key: bytes) -> dict:  # noqa: ANN001
 
 
 def _print_summary(summary: dict) -> None:
+    from rich.table import Table
+
     table = Table("stage", "result", title="Refwatch demo", show_lines=False)
     ing = summary["ingest"]
     table.add_row("corpus", f"{summary['corpus_files']} files (HTML, PDF, WARC, RSS, CSV, text)")

@@ -1,14 +1,13 @@
 """Resolve commands: process, events, event, people, person, merge, split, judge, stats.
 
-Thin: parse options, open the store with the data key, call
-``refwatch.resolve.process``, print. Results go to stdout; the progress bar and
-messages to stderr. Errors name ids, never a person.
+Thin: parse options, open the store with the data key, work out who is acting,
+call ``refwatch.resolve.process`` with that principal (it checks the permission
+itself), print. Results go to stdout; the progress bar and messages to stderr.
+Errors name ids, never a person. A refusal exits 3.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -18,11 +17,9 @@ from typing import Any, Iterator, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Column, Table
 
 from refwatch.cli.app import app, console, emit_json, fail
-from refwatch.cli.capture_cmds import DataOpt, JsonOpt, KeyFileOpt, _data_key, _progress, _settings
-
+from refwatch.cli.capture_cmds import DataOpt, JsonOpt, KeyFileOpt, _progress, session
 
 
 class _Out:
@@ -34,30 +31,32 @@ class _Out:
 
 out = _Out()
 WhyOpt = typer.Option(..., "--why", help="Why you decide this (kept with the decision).")
-WhoOpt = typer.Option(None, "--who", help="Who decides (default: REFWATCH_USER or the OS user).")
+WhoOpt = typer.Option(None, "--who", help="Deprecated: decisions are recorded under the authenticated user; "
+                                           "a different name is refused.")
 
 
 @contextmanager
-def _opened(data: Optional[Path], key_file: Optional[Path]) -> Iterator[tuple[Any, bytes]]:
-    """The open store and the data key (names are sealed with it on PostgreSQL)."""
+def _opened(data: Optional[Path], key_file: Optional[Path]) -> Iterator[tuple[Any, bytes, Any]]:
+    """The open store, the data key (names are sealed with it on PostgreSQL) and the principal."""
     from refwatch.resolve.process import ProcessError
-    from refwatch.store import Store, StoreError
 
-    cfg = _settings(data)
-    key = _data_key(cfg, key_file)
-    try:
-        store = Store.open(cfg, key)
-    except StoreError as exc:
-        fail(str(exc), code=2)
-    with store:
+    with session(data, key_file) as (store, principal, key):
         try:
-            yield store, key
+            yield store, key, principal
         except ProcessError as exc:
             fail(str(exc))
 
 
-def _who(who: Optional[str]) -> str:
-    return (who or os.environ.get("REFWATCH_USER") or getpass.getuser())[:64]
+def _who(who: Optional[str], principal: Any) -> str:
+    if who and who != principal.name:
+        fail("--who must be the authenticated user (decisions record who really made them)")
+    return principal.name
+
+
+def _tables() -> tuple[Any, Any]:
+    from rich.table import Column, Table
+
+    return Column, Table
 
 
 def _day(value: Optional[str], flag: str) -> Optional[date]:
@@ -70,7 +69,8 @@ def _day(value: Optional[str], flag: str) -> Optional[date]:
 
 
 def _range(e: Any) -> str:
-    lo, hi = e.date.earliest, e.date.latest
+    d = e.get("date") or {}
+    lo, hi = d.get("earliest"), d.get("latest")
     if lo is None and hi is None:
         return "undated"
     return str(lo) if lo == hi else f"{lo or '…'}..{hi or '…'}"
@@ -90,10 +90,11 @@ def process_cmd(everything: bool = typer.Option(False, "--all", help="Re-read ev
         extractor, version = default_extractor()
     except ImportError:
         fail("the extractor is not available in this installation")
-    with _opened(data, key_file) as (store, key):
+    with _opened(data, key_file) as (store, key, principal):
         with _progress() as bar:
             task = bar.add_task("extracting", total=None)
-            report = process(store, extractor, version=version, data_key=key, everything=everything,
+            report = process(store, extractor, version=version, data_key=key, principal=principal,
+                             everything=everything,
                              progress=lambda done, total: bar.update(task, completed=done, total=total))
     for f in report.failed:
         console.print(f"[red]failed:[/] {f['document'][:12]}: {f['error']}", highlight=False)
@@ -113,25 +114,41 @@ def events_cmd(type_: Optional[str] = typer.Option(None, "--type", help="Event t
                end: Optional[str] = typer.Option(None, "--to", help="Events on or before YYYY-MM-DD."),
                place: Optional[str] = typer.Option(None, "--place", help="A place (or a place within it)."),
                data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, json: bool = JsonOpt) -> None:
-    """List resolved events, oldest first."""
+    """List resolved events, oldest first (the public role sees them redacted)."""
     from refwatch.resolve.events import event_to_dict
-    from refwatch.resolve.process import list_events
+    from refwatch.resolve.process import list_events, public_events
+    from refwatch.security.roles import can
 
     lo, hi = _day(start, "--from"), _day(end, "--to")
-    with _opened(data, key_file) as (store, key):
-        found = list_events(store, key, type_=type_, start=lo, end=hi, place=place)
+    with _opened(data, key_file) as (store, key, principal):
+        if can(principal, "events.read"):
+            found = [event_to_dict(e) for e in list_events(store, key, principal=principal, type_=type_,
+                                                            start=lo, end=hi, place=place)]
+        else:
+            found = public_events(store, key, principal=principal, type_=type_, start=lo, end=hi, place=place,
+                                  gazetteer=_gazetteer())
     if json:
-        emit_json([event_to_dict(e) for e in found])
+        emit_json(found)
         return
+    Column, Table = _tables()
     table = Table(Column("id", no_wrap=True), "type", Column("date", no_wrap=True), "low", "best", "high", "places",
                   "docs", "flags")
     for e in found:
-        table.add_row(e.id, e.type + (" (aggregate)" if e.aggregate else ""), _range(e), _figure(e.count.low),
-                      _figure(e.count.best), _figure(e.count.high),
-                      escape(", ".join(p.name for p in e.places[:4]) + (" …" if len(e.places) > 4 else "")),
-                      str(len(e.documents)), ", ".join(e.flags))
+        c, places = e.get("count") or {}, e.get("places") or []
+        table.add_row(e["id"], e["type"] + (" (aggregate)" if e.get("aggregate") else ""), _range(e),
+                      _figure(c.get("low")), _figure(c.get("best")), _figure(c.get("high")),
+                      escape(", ".join(str(p.get("name")) for p in places[:4]) + (" …" if len(places) > 4 else "")),
+                      str(len(e.get("documents") or [])), ", ".join(e.get("flags") or []))
     out.print(table)
     console.print(f"{len(found)} events", highlight=False)
+
+
+def _gazetteer() -> Any:
+    try:
+        from refwatch.model.gazetteer import load_gazetteer
+    except ImportError:
+        return None
+    return load_gazetteer()
 
 
 @app.command("event")
@@ -140,8 +157,8 @@ def event_cmd(event_id: str = typer.Argument(..., help="Event id (or a unique pr
     """One event: count and its rule, conflicts by source, claims with evidence, documents, reasons."""
     from refwatch.resolve.process import event_detail
 
-    with _opened(data, key_file) as (store, key):
-        e = event_detail(store, key, event_id)
+    with _opened(data, key_file) as (store, key, principal):
+        e = event_detail(store, key, event_id, principal=principal)
     if json:
         emit_json(e)
         return
@@ -176,19 +193,22 @@ def event_cmd(event_id: str = typer.Argument(..., help="Event id (or a unique pr
 
 @app.command("people")
 def people_cmd(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, json: bool = JsonOpt) -> None:
-    """List case files: status, whether at risk, last event."""
-    from refwatch.resolve.process import list_people, person_view
+    """List case files: status, whether at risk, last event (researchers: pseudonyms only)."""
+    from refwatch.resolve.process import people_view
 
-    with _opened(data, key_file) as (store, key):
-        found = list_people(store, key)
+    with _opened(data, key_file) as (store, key, principal):
+        found = people_view(store, key, principal=principal)
     if json:
-        emit_json([person_view(p) for p in found])
+        emit_json(found)
         return
+    Column, Table = _tables()
     table = Table(Column("id", no_wrap=True), "name", "status", "at risk", "last event", "events")
     for p in found:
-        last = p.timeline[-1] if p.timeline else None
-        table.add_row(p.id, escape(p.name), p.status_label, "[bold red]yes[/]" if p.at_risk else "no",
-                      f"{last.type} {last.earliest or ''}" if last else "", str(len(p.event_ids)))
+        last = p.get("last_event")
+        table.add_row(p.get("id") or p["pseudonym"], escape(p.get("name") or p.get("pseudonym") or ""),
+                      p["status_label"], "[bold red]yes[/]" if p["at_risk"] else "no",
+                      f"{last['type']} {last.get('earliest') or ''}" if last else "",
+                      str(len(p.get("events") or p.get("event_ids") or [])))
     out.print(table)
 
 
@@ -198,10 +218,18 @@ def person_cmd(person_id: str = typer.Argument(..., help="Person id (or a unique
     """One case file: names, timeline, status and risk."""
     from refwatch.resolve.process import person_detail
 
-    with _opened(data, key_file) as (store, key):
-        p = person_detail(store, key, person_id)
+    with _opened(data, key_file) as (store, key, principal):
+        p = person_detail(store, key, person_id, principal=principal)
     if json:
         emit_json(p)
+        return
+    if "pseudonym" in p:  # a researcher's view
+        out.print(f"[bold]{p['pseudonym']}[/]  {p.get('sex') or ''} {p.get('birth_decade') or ''}", highlight=False)
+        out.print(f"status: {p['status_label']}" + ("  [bold red]AT RISK[/]" if p["at_risk"] else ""),
+                  highlight=False)
+        for t in p["timeline"]:
+            out.print(f"  {t['earliest']}..{t['latest']}  {t['type']}  {escape(', '.join(t['places'][:3]))}",
+                      highlight=False)
         return
     out.print(f"[bold]{escape(p['name'])}[/]  {p['id']}", highlight=False)
     if len(p["names"]) > 1:
@@ -223,8 +251,8 @@ def merge_cmd(first: str = typer.Argument(..., help="Event id."), second: str = 
     """Record that two events are one occurrence; resolution re-runs at once."""
     from refwatch.resolve.process import merge_events
 
-    with _opened(data, key_file) as (store, key):
-        outcome = merge_events(store, key, first, second, who=_who(who), why=why)
+    with _opened(data, key_file) as (store, key, principal):
+        outcome = merge_events(store, key, first, second, principal=principal, who=_who(who, principal), why=why)
     _said(outcome, json)
 
 
@@ -235,8 +263,8 @@ def split_cmd(event_id: str = typer.Argument(..., help="Event id."), claim: str 
     """Record that a claim is not the same occurrence as the rest of its event."""
     from refwatch.resolve.process import split_event
 
-    with _opened(data, key_file) as (store, key):
-        outcome = split_event(store, key, event_id, claim, who=_who(who), why=why)
+    with _opened(data, key_file) as (store, key, principal):
+        outcome = split_event(store, key, event_id, claim, principal=principal, who=_who(who, principal), why=why)
     _said(outcome, json)
 
 
@@ -253,8 +281,9 @@ def judge_cmd(claim: str = typer.Argument(..., help="Claim id."),
         changes = parse_sets(sets)
     except ProcessError as exc:
         fail(str(exc))
-    with _opened(data, key_file) as (store, key):
-        outcome = judge_claim(store, key, claim, verdict, who=_who(who), why=why, changes=changes)
+    with _opened(data, key_file) as (store, key, principal):
+        outcome = judge_claim(store, key, claim, verdict, principal=principal, who=_who(who, principal), why=why,
+                              changes=changes)
     _said(outcome, json)
 
 
@@ -273,11 +302,12 @@ def stats_cmd(by: str = typer.Option("month", "--by", help="month, year, place o
     """People counted per period, place or type: low, best, high; aggregates beside, never added."""
     from refwatch.resolve.process import statistics
 
-    with _opened(data, key_file) as (store, key):
-        rows = statistics(store, key, by)
+    with _opened(data, key_file) as (store, key, principal):
+        rows = statistics(store, key, by, principal=principal)
     if json:
         emit_json(rows)
         return
+    Column, Table = _tables()
     table = Table(Column(by, no_wrap=True), "events", "low", "best", "high", "named", "aggr.", "aggr. low",
                   "aggr. best", "aggr. high")
     for r in rows:

@@ -17,10 +17,10 @@ from typing import Any, Iterator, Optional
 import typer
 
 from refwatch.cli.app import app, console, emit_json, fail
-from refwatch.config import settings as make_settings
-from refwatch.security import audit, keys, users
-from refwatch.security.redact import RedactionError
-from refwatch.security.roles import PermissionDenied, Principal, authorize
+from refwatch.cli.capture_cmds import AUTH_EXIT, session
+
+# SQLAlchemy, the store, argon2 and the key code are imported inside the
+# commands: importing this module must stay cheap (`refwatch --help`).
 
 user_app = typer.Typer(help="Users and roles: add, list, disable, new token.", no_args_is_help=True)
 key_app = typer.Typer(help="The passphrase that wraps the data key.", no_args_is_help=True)
@@ -30,38 +30,20 @@ app.add_typer(key_app, name="key")
 app.add_typer(audit_app, name="audit")
 
 DataOpt = typer.Option(None, "--data", help="Data folder (env REFWATCH_DATA, default ./refwatch-data).")
-AUTH_EXIT = 3  # refused login or permission; 2 is a missing or wrong key (as in capture)
 KeyFileOpt = typer.Option(None, "--key-file", help="File holding the passphrase (else REFWATCH_PASSPHRASE or a prompt).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
 
 
 @contextmanager
-def _session(data: Optional[Path], key_file: Optional[Path]) -> Iterator[tuple[Any, Principal]]:
-    """Open the store, authenticate the caller, and map errors to clean messages."""
-    from refwatch.store.core import Store
-    from refwatch.store.engine import StoreError
+def _session(data: Optional[Path], key_file: Optional[Path]) -> Iterator[tuple[Any, Any]]:
+    """The shared CLI session (open, authenticate, refusals exit 3) plus user errors."""
+    from refwatch.security import users
 
-    cfg = make_settings(data_dir=data)
-    try:
-        data_key = keys.open_data_key(cfg.data_dir, key_file)
-        store = Store.open(cfg, data_key)
-    except (keys.KeyUnavailable, StoreError) as exc:
-        fail(str(exc), code=2)
-    try:
-        with store.write() as conn:  # commits failure counters even when login fails
-            try:
-                principal = users.principal_from_env(conn)
-            except users.AuthenticationFailed as exc:
-                principal, error = None, exc
-        if principal is None:
-            fail(str(error), "set REFWATCH_USER and REFWATCH_TOKEN (or REFWATCH_PASSWORD)", code=AUTH_EXIT)
-        yield store, principal
-    except PermissionDenied as exc:
-        fail(str(exc), code=AUTH_EXIT)
-    except users.UserError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
+    with session(data, key_file) as (store, principal, _key):
+        try:
+            yield store, principal
+        except users.UserError as exc:
+            fail(str(exc))
 
 
 # --- users ----------------------------------------------------------------------
@@ -72,6 +54,8 @@ def user_add(name: str = typer.Argument(..., help="User name: lower-case letters
              data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
              as_json: bool = JsonOpt) -> None:
     """Add a user; prints a password and an API token ONCE (only hashes are kept)."""
+    from refwatch.security import users
+
     with _session(data, key_file) as (store, principal):
         with store.write() as conn:
             creds = users.add_user(conn, principal, name, role)
@@ -88,6 +72,8 @@ def user_add(name: str = typer.Argument(..., help="User name: lower-case letters
 def user_list(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
               as_json: bool = JsonOpt) -> None:
     """List users, their roles and whether they are disabled or locked."""
+    from refwatch.security import users
+
     with _session(data, key_file) as (store, principal):
         with store.read() as conn:
             listed = [u.to_dict() for u in users.list_users(conn, principal)]
@@ -103,6 +89,8 @@ def user_list(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFile
 def user_disable(name: str, data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
                  as_json: bool = JsonOpt) -> None:
     """Disable a user: their password and token stop working at once."""
+    from refwatch.security import users
+
     with _session(data, key_file) as (store, principal):
         with store.write() as conn:
             users.disable_user(conn, principal, name)
@@ -113,6 +101,8 @@ def user_disable(name: str, data: Optional[Path] = DataOpt, key_file: Optional[P
 def user_token(name: str, data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
                as_json: bool = JsonOpt) -> None:
     """Issue a new API token for a user (the old one stops working); shown once."""
+    from refwatch.security import users
+
     with _session(data, key_file) as (store, principal):
         with store.write() as conn:
             token = users.new_api_token(conn, principal, name)
@@ -127,6 +117,9 @@ def key_rotate(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFil
                    None, "--new-key-file", help="File with the new passphrase (else REFWATCH_NEW_PASSPHRASE or a prompt)."),
                as_json: bool = JsonOpt) -> None:
     """Re-wrap the data key under a new passphrase (nothing else is re-encrypted)."""
+    from refwatch.security import audit, keys
+    from refwatch.security.roles import authorize
+
     with _session(data, key_file) as (store, principal):
         authorize(principal, "keys.manage")
         cfg = store.settings
@@ -142,6 +135,8 @@ def key_rotate(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFil
 
 
 def _new_passphrase(new_key_file: Optional[Path]) -> str:
+    from refwatch.security import keys
+
     if new_key_file:
         return keys.passphrase_from(new_key_file)
     env = os.environ.get("REFWATCH_NEW_PASSPHRASE")
@@ -165,6 +160,9 @@ def audit_verify(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyF
                      None, "--expect-head", help="A head hash noted earlier: catches removed newest rows."),
                  as_json: bool = JsonOpt) -> None:
     """Check the audit chain; exit 1 and name the first broken entry if it is not intact."""
+    from refwatch.security import audit
+    from refwatch.security.roles import authorize
+
     with _session(data, key_file) as (store, principal):
         authorize(principal, "audit.verify")
         with store.read() as conn:
@@ -186,6 +184,9 @@ def audit_log(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFile
               limit: int = typer.Option(1000, "--limit", help="At most this many entries."),
               as_json: bool = JsonOpt) -> None:
     """Print audit entries (who, what, when; never the sensitive values)."""
+    from refwatch.security import audit
+    from refwatch.security.roles import authorize
+
     with _session(data, key_file) as (store, principal):
         authorize(principal, "audit.read")
         with store.write() as conn:
@@ -211,22 +212,25 @@ def export_cmd(out: Path = typer.Argument(..., help="Output file."),
                                          "instead of the store's events."),
                data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt,
                as_json: bool = JsonOpt) -> None:
-    """Export events. `--public`: no names, contacts or evidence; small events coarsened."""
-    from refwatch.publish.export import FORMATS, export_public
+    """Export events. `--public`: no names, contacts or evidence; small events coarsened.
+
+    Without --input the store's resolved events are exported (after `refwatch process`).
+    """
+    from refwatch.publish.export import FORMATS, export_store
+    from refwatch.security.redact import RedactionError
+    from refwatch.security.roles import authorize
 
     if not public:
         fail("only the public export is available here", "add --public")
     if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
-    with _session(data, key_file) as (store, principal):
+        fail("unknown format", f"choose one of {', '.join(FORMATS)}")
+    with session(data, key_file) as (store, principal, key):
         authorize(principal, "export.public")
-        events = _read_events(input_file) if input_file else _stored_events(store, principal)
+        events = _read_events(input_file) if input_file else None
         try:
-            summary = export_public(events, fmt, out, gazetteer=_gazetteer())
+            summary = export_store(store, key, principal, fmt, out, gazetteer=_gazetteer(), events=events)
         except RedactionError as exc:
             fail(str(exc), "fix the event data or the redaction policy; nothing was written")
-        with store.write() as conn:
-            audit.record(conn, principal, "export.public", f"export:{fmt}", {"events": summary["events"]})
     if as_json:
         emit_json(summary)
     else:
@@ -250,15 +254,6 @@ def _read_events(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
         fail(f"{path} holds no list of event objects")
     return data
-
-
-def _stored_events(store: Any, principal: Principal) -> list[dict[str, Any]]:
-    """Resolved events from the store, through the resolve area's reader."""
-    try:
-        from refwatch.resolve.api import list_event_dicts  # type: ignore[import-not-found]
-    except ImportError:
-        fail("the store has no resolved-events reader yet", "pass --input EVENTS.json")
-    return list_event_dicts(store, principal)
 
 
 def _gazetteer() -> Any:

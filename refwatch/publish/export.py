@@ -110,3 +110,36 @@ def export_public(events: list[Mapping[str, Any]], fmt: str, out_path: str | Pat
         os.fsync(handle.fileno())
     os.replace(tmp, out)
     return {"path": str(out), "format": fmt, "events": len(events), "bytes": len(data)}
+
+
+def export_store(store: Any, data_key: bytes, principal: Any, fmt: str, out_path: str | Path,
+                 gazetteer: Any = None, events: list[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """The public export of the store's resolved events (or of ``events`` given).
+
+    Checks export.public first; reads the events through the resolve step's
+    reader (names included, only to be redacted here); writes atomically; then
+    records a custody entry ("export") and an audit entry in one transaction.
+    """
+    from refwatch.resolve.process import event_dicts_for_export
+    from refwatch.security import audit
+    from refwatch.security.roles import authorize
+    from refwatch.store import custody
+
+    authorize(principal, "export.public")
+    if events is None:
+        events = event_dicts_for_export(store, data_key, principal=principal)
+    summary = export_public(list(events), fmt, out_path, gazetteer=gazetteer)
+    digest = _sha256_file(Path(summary["path"]))
+    with store.write() as conn:
+        custody.record(conn, principal.name, "export", None,
+                       {"format": fmt, "events": summary["events"], "sha256": digest, "public": True})
+        audit.record(conn, principal, "export.public", f"export:{fmt}",
+                     {"events": summary["events"], "sha256": digest})
+    summary["sha256"] = digest
+    return summary
+
+
+def _sha256_file(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -15,6 +15,14 @@ evidence span — is dropped, so a rejected claim does not come back under a
 slightly different id.
 
 This module speaks no SQL: every query is a function of ``refwatch.store.claims``.
+
+Every function here takes the acting ``principal`` and checks it first
+(``security.roles.authorize``); the command line and any other adapter only pass
+it down. Writes, and reads of sensitive records (a person, an event naming
+victims), append an audit entry in the same transaction. What a role sees:
+admin and analyst everything; a researcher events without victims' names and
+people under a pseudonym (``people.read_pseudonymised``); the public only
+redacted events (``public_events``) and statistics.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from typing import Any, Callable, Mapping, Sequence
 import refwatch
 from refwatch.model.records import Claim, Count, DateRange, Victim, to_dict
 from refwatch.model.vocab import event_class, event_types, load
+from refwatch.security import audit
+from refwatch.security.roles import Principal, authorize, authorize_all, can
 from refwatch.resolve.events import ResolvedEvent, claim_id, event_to_dict, resolve_events
 from refwatch.resolve.people import PersonRecord, link_people, mentions_from_events
 from refwatch.resolve.stats import stats as stats_rows
@@ -94,13 +104,14 @@ class ProcessReport:
         return to_dict(self)
 
 
-def process(store: Any, extractor: Extractor, *, version: str, data_key: bytes, everything: bool = False,
-            progress: Progress | None = None, batch: int = 100) -> ProcessReport:
+def process(store: Any, extractor: Extractor, *, version: str, data_key: bytes, principal: Principal,
+            everything: bool = False, progress: Progress | None = None, batch: int = 100) -> ProcessReport:
     """Extract claims from new documents (or all with ``everything``), then resolve.
 
     A document whose extraction fails is reported (by hash and error type only)
     and left unmarked, so the next run tries it again.
     """
+    authorize_all(principal, "documents.read", "events.write", "people.write")
     sealer = Sealer.for_store(store, data_key)
     report = ProcessReport(extractor=version)
     with store.read() as conn:
@@ -124,11 +135,15 @@ def process(store: Any, extractor: Extractor, *, version: str, data_key: bytes, 
             for sha, found in extracted:
                 rows[sha], dropped = _claim_rows(sha, found, reviewed[sha], version, sealer)
                 report.kept_reviewed += dropped
-            report.new_claims += db.replace_suggestions(conn, rows, version)
+            added = db.replace_suggestions(conn, rows, version)
+            report.new_claims += added
             report.documents += len(rows)
+            if rows:
+                audit.record(conn, principal, "documents.write", "claims:extract",
+                             {"documents": len(rows), "claims": added})
         if progress:
             progress(min(start + batch, total), total)
-    outcome = resolve(store, data_key)
+    outcome = resolve(store, data_key, principal=principal)
     report.resolved, report.events, report.persons = outcome.resolved, outcome.events, outcome.persons
     report.claims = outcome.claims
     return report
@@ -172,11 +187,12 @@ class ResolveReport:
     claims: dict[str, int]
 
 
-def resolve(store: Any, data_key: bytes, *, force: bool = False) -> ResolveReport:
+def resolve(store: Any, data_key: bytes, *, principal: Principal, force: bool = False) -> ResolveReport:
     """Rewrite events and persons from all claims and judgements, in one transaction.
 
     Skipped when claims, judgements and the resolver are unchanged since the last run.
     """
+    authorize_all(principal, "events.write", "people.write")
     sealer = Sealer.for_store(store, data_key)
     with store.write() as conn:
         digest = hashlib.sha256(resolver_version().encode())
@@ -196,6 +212,8 @@ def resolve(store: Any, data_key: bytes, *, force: bool = False) -> ResolveRepor
         people = link_people(mentions_from_events(events, claims), events)
         db.replace_resolution(conn, events, people, version=resolver_version(), fingerprint=fingerprint,
                               claim_count=len(claims), sealer=sealer)
+        audit.record(conn, principal, "events.write", "events:resolve",
+                     {"events": len(events), "persons": len(people), "claims": len(claims)})
     return ResolveReport(True, len(events), len(people), states)
 
 
@@ -210,9 +228,14 @@ def _one(conn: Any, table: str, key: str, what: str) -> str:
     return found[0]
 
 
-def list_events(store: Any, data_key: bytes, *, type_: str | None = None, start: date | None = None,
-                end: date | None = None, place: str | None = None) -> list[ResolvedEvent]:
-    """Events, oldest first; ``place`` matches a place, a place inside it, or the words as written."""
+def list_events(store: Any, data_key: bytes, *, principal: Principal, type_: str | None = None,
+                start: date | None = None, end: date | None = None, place: str | None = None) -> list[ResolvedEvent]:
+    """Events, oldest first; ``place`` matches a place, a place inside it, or the words as written.
+
+    Needs events.read. Without people.read (a researcher) the events come
+    without victims' names; with it, reading events that name victims is audited.
+    """
+    authorize(principal, "events.read")
     if type_ is not None and type_ not in event_types():
         raise ProcessError(f"unknown event type {type_!r}; use one of {', '.join(event_types())}")
     sealer = Sealer.for_store(store, data_key)
@@ -220,7 +243,50 @@ def list_events(store: Any, data_key: bytes, *, type_: str | None = None, start:
         found = db.load_events(conn, sealer, types=[type_] if type_ else (), start=start, end=end)
     if place:
         found = [e for e in found if _at_place(e, place)]
+    if not can(principal, "people.read"):
+        return [_without_victims(e) for e in found]
+    named = [e.id for e in found if e.victims]
+    if named:
+        with store.write() as conn:
+            audit.record(conn, principal, "events.read", "events:list", {"events": len(found), "named": len(named)})
     return found
+
+
+def _without_victims(event: ResolvedEvent) -> ResolvedEvent:
+    from dataclasses import replace
+
+    return replace(event, victims=[])
+
+
+def public_events(store: Any, data_key: bytes, *, principal: Principal, type_: str | None = None,
+                  start: date | None = None, end: date | None = None, place: str | None = None,
+                  gazetteer: Any = None) -> list[dict[str, Any]]:
+    """Redacted events (``security.redact.redact_event``): what the public may see."""
+    from refwatch.security.redact import redact_event
+
+    authorize(principal, "events.read_public")
+    found = _load_events_for(store, data_key, type_=type_, start=start, end=end, place=place)
+    return [redact_event(event_to_dict(e), gazetteer) for e in found]
+
+
+def event_dicts_for_export(store: Any, data_key: bytes, *, principal: Principal) -> list[dict[str, Any]]:
+    """Every event as a dict, names included, for the public export to redact.
+
+    Needs export.public: the caller (``publish.export.export_store``) redacts
+    before anything leaves; nothing else may use this.
+    """
+    authorize(principal, "export.public")
+    return [event_to_dict(e) for e in _load_events_for(store, data_key)]
+
+
+def _load_events_for(store: Any, data_key: bytes, *, type_: str | None = None, start: date | None = None,
+                     end: date | None = None, place: str | None = None) -> list[ResolvedEvent]:
+    if type_ is not None and type_ not in event_types():
+        raise ProcessError(f"unknown event type {type_!r}; use one of {', '.join(event_types())}")
+    with store.read() as conn:
+        found = db.load_events(conn, Sealer.for_store(store, data_key), types=[type_] if type_ else (),
+                               start=start, end=end)
+    return [e for e in found if _at_place(e, place)] if place else found
 
 
 def _at_place(event: ResolvedEvent, wanted: str) -> bool:
@@ -249,19 +315,50 @@ def _inside(child: str, parent: str) -> bool:
         return False
 
 
-def event_detail(store: Any, data_key: bytes, event_id: str) -> dict[str, Any]:
-    """One event with its count rule, conflicts by source, claims with evidence, documents and reasons."""
+def event_detail(store: Any, data_key: bytes, event_id: str, *, principal: Principal) -> dict[str, Any]:
+    """One event with its count rule, conflicts by source, claims with evidence, documents and reasons.
+
+    Needs events.read. A researcher gets no victims' names (removed from the
+    event and the claims, masked in evidence text) and people as pseudonyms.
+    Reading an event that names victims is audited.
+    """
+    authorize(principal, "events.read")
     sealer = Sealer.for_store(store, data_key)
-    with store.read() as conn:
+    with store.write() as conn:
         eid = _one(conn, "events", event_id, "event")
         event = db.load_events(conn, sealer, ids=[eid])[0]
         rows = db.claim_rows(conn, event.claim_ids, sealer)
         docs = db.document_info(conn, event.documents)
         people = db.persons_of_events(conn, [eid]).get(eid, [])
+        if event.victims or people:
+            audit.record(conn, principal, "events.read", f"event:{eid}",
+                         {"named": bool(event.victims), "persons": len(people)})
     out = event_to_dict(event)
     out["claims"] = [_claim_view(r) for r in rows]
     out["documents"] = to_dict(docs)
     out["persons"] = people
+    if not can(principal, "people.read"):
+        out = _event_for_researcher(out, data_key)
+    return out
+
+
+def _event_for_researcher(out: dict[str, Any], data_key: bytes) -> dict[str, Any]:
+    from refwatch.security.redact import _name_pattern, pseudonym, victim_names
+
+    names: set[str] = set(n for n in out.get("victims") or [] if isinstance(n, str))
+    for claim in out["claims"]:
+        names |= victim_names(claim)
+    pattern = _name_pattern(names)
+    out["victims"] = []
+    out["persons"] = [pseudonym(data_key, {"id": pid}) for pid in out["persons"]]
+    for claim in out["claims"]:
+        claim["victims"] = []
+        for span in claim.get("evidence") or []:
+            if pattern is not None and isinstance(span.get("text"), str):
+                span["text"] = pattern.sub("[name withheld]", span["text"])
+    for figure in (out.get("count") or {}).get("figures", []) + (out.get("count") or {}).get("conflicts", []):
+        if pattern is not None and isinstance(figure.get("text"), str):
+            figure["text"] = pattern.sub("[name withheld]", figure["text"])
     return out
 
 
@@ -272,18 +369,62 @@ def _claim_view(row: Mapping[str, Any]) -> dict[str, Any]:
     return to_dict({k: row.get(k) for k in keep})
 
 
-def list_people(store: Any, data_key: bytes) -> list[PersonRecord]:
+def list_people(store: Any, data_key: bytes, *, principal: Principal) -> list[PersonRecord]:
+    """Every case file with names (people.read); the read is audited."""
+    authorize(principal, "people.read")
     sealer = Sealer.for_store(store, data_key)
-    with store.read() as conn:
-        return db.load_persons(conn, sealer)
+    with store.write() as conn:
+        found = db.load_persons(conn, sealer)
+        if found:
+            audit.record(conn, principal, "people.read", "persons:list", {"persons": len(found)})
+    return found
 
 
-def person_detail(store: Any, data_key: bytes, person_id: str) -> dict[str, Any]:
-    sealer = Sealer.for_store(store, data_key)
+def people_view(store: Any, data_key: bytes, *, principal: Principal) -> list[dict[str, Any]]:
+    """Case files as the principal may see them: ``person_view`` dicts, or pseudonymised for a researcher."""
+    if can(principal, "people.read"):
+        return [person_view(p) for p in list_people(store, data_key, principal=principal)]
+    authorize(principal, "people.read_pseudonymised")
     with store.read() as conn:
+        found = db.load_persons(conn, Sealer.for_store(store, data_key))
+    return [_pseudonymised(p, data_key) for p in found]
+
+
+def _pseudonymised(person: PersonRecord, data_key: bytes) -> dict[str, Any]:
+    from refwatch.security.redact import pseudonymise
+
+    out = pseudonymise({"id": person.id, "sex": person.sex, "birth_year": person.birth_year,
+                        "status": person.status, "event_ids": person.event_ids}, data_key)
+    last = person.timeline[-1] if person.timeline else None
+    out.update(status_label=person.status_label, at_risk=person.at_risk,
+               last_event={"event_id": last.event_id, "type": last.type, "earliest": last.earliest,
+                           "latest": last.latest} if last else None)
+    return to_dict(out)
+
+
+def person_detail(store: Any, data_key: bytes, person_id: str, *, principal: Principal) -> dict[str, Any]:
+    """One case file. Analysts and admins: names, timeline, documents (audited).
+
+    A researcher names the person by pseudonym (``P-…``) and gets the
+    pseudonymised view with a timeline of dates, types and places only.
+    """
+    authorize(principal, "people.read_pseudonymised")
+    sealer = Sealer.for_store(store, data_key)
+    if not can(principal, "people.read"):
+        with store.read() as conn:
+            found = [p for p in db.load_persons(conn, sealer)
+                     if _pseudonymised(p, data_key)["pseudonym"] == person_id.strip().upper()]
+        if len(found) != 1:
+            raise ProcessError("no person with this pseudonym (researchers name people by pseudonym)")
+        out = _pseudonymised(found[0], data_key)
+        out["timeline"] = [{"event_id": t.event_id, "type": t.type, "earliest": t.earliest, "latest": t.latest,
+                            "places": list(t.places)} for t in found[0].timeline]
+        return to_dict(out)
+    with store.write() as conn:
         pid = _one(conn, "persons", person_id, "person")
         person = db.load_persons(conn, sealer, ids=[pid])[0]
         docs = db.document_info(conn, person.documents)
+        audit.record(conn, principal, "people.read", f"person:{pid}")
     out = person_view(person)
     out["timeline"] = to_dict(person.timeline)
     out["documents"] = to_dict(docs)
@@ -299,7 +440,9 @@ def person_view(person: PersonRecord) -> dict[str, Any]:
             "last_event": to_dict(last), "flags": person.flags}
 
 
-def statistics(store: Any, data_key: bytes, by: str) -> list[dict[str, Any]]:
+def statistics(store: Any, data_key: bytes, by: str, *, principal: Principal) -> list[dict[str, Any]]:
+    """Counts per month, year, place or type (stats.read: every role)."""
+    authorize(principal, "stats.read")
     if by not in ("month", "year", "place", "type"):
         raise ProcessError(f"cannot group by {by!r}; use month, year, place or type")
     sealer = Sealer.for_store(store, data_key)
@@ -326,16 +469,19 @@ def _require_why(why: str) -> str:
     return why.strip()
 
 
-def _after(store: Any, data_key: bytes, judgement: db.StoredJudgement) -> JudgementOutcome:
-    resolve(store, data_key)
+def _after(store: Any, data_key: bytes, judgement: db.StoredJudgement, principal: Principal) -> JudgementOutcome:
+    resolve(store, data_key, principal=principal)
     wanted = set(judgement.claims) | set(judgement.others)
     with store.read() as conn:
         found = db.load_events(conn, Sealer.for_store(store, data_key))
     return JudgementOutcome(judgement, [e.id for e in found if wanted & set(e.claim_ids)])
 
 
-def merge_events(store: Any, data_key: bytes, first: str, second: str, *, who: str, why: str) -> JudgementOutcome:
-    """The claims of both events are one occurrence (a human "same")."""
+def merge_events(store: Any, data_key: bytes, first: str, second: str, *, principal: Principal,
+                 who: str | None = None, why: str) -> JudgementOutcome:
+    """The claims of both events are one occurrence (a human "same"). Needs events.write."""
+    authorize_all(principal, "events.write", "people.write")
+    who = who or principal.name
     why = _require_why(why)
     sealer = Sealer.for_store(store, data_key)
     with store.write() as conn:
@@ -346,11 +492,15 @@ def merge_events(store: Any, data_key: bytes, first: str, second: str, *, who: s
         ea, eb = (ea, eb) if ea.id == a else (eb, ea)
         j = db.add_judgement(conn, "merge", ea.claim_ids, others=eb.claim_ids, event_ids=[a, b], who=who,
                              why=why, sealer=sealer)
-    return _after(store, data_key, j)
+        audit.record(conn, principal, "events.write", f"event:{a}", {"merge": b, "judgement": j.id})
+    return _after(store, data_key, j, principal)
 
 
-def split_event(store: Any, data_key: bytes, event_id: str, claim: str, *, who: str, why: str) -> JudgementOutcome:
+def split_event(store: Any, data_key: bytes, event_id: str, claim: str, *, principal: Principal,
+                who: str | None = None, why: str) -> JudgementOutcome:
     """This claim is not the same occurrence as the rest of the event (a human "not the same")."""
+    authorize_all(principal, "events.write", "people.write")
+    who = who or principal.name
     why = _require_why(why)
     sealer = Sealer.for_store(store, data_key)
     with store.write() as conn:
@@ -363,12 +513,15 @@ def split_event(store: Any, data_key: bytes, event_id: str, claim: str, *, who: 
         if not rest:
             raise ProcessError(f"event {eid} has only this claim; there is nothing to split")
         j = db.add_judgement(conn, "split", matches, others=rest, event_ids=[eid], who=who, why=why, sealer=sealer)
-    return _after(store, data_key, j)
+        audit.record(conn, principal, "events.write", f"event:{eid}", {"split": matches[0], "judgement": j.id})
+    return _after(store, data_key, j, principal)
 
 
-def judge_claim(store: Any, data_key: bytes, claim: str, verdict: str, *, who: str, why: str,
-                changes: Mapping[str, str] | None = None) -> JudgementOutcome:
-    """Accept, reject or edit one claim; an edit sets fields (see ``EDITABLE``)."""
+def judge_claim(store: Any, data_key: bytes, claim: str, verdict: str, *, principal: Principal,
+                who: str | None = None, why: str, changes: Mapping[str, str] | None = None) -> JudgementOutcome:
+    """Accept, reject or edit one claim; an edit sets fields (see ``EDITABLE``). Needs documents.write."""
+    authorize_all(principal, "documents.write", "events.write", "people.write")
+    who = who or principal.name
     why = _require_why(why)
     if verdict not in ("accept", "reject", "edit"):
         raise ProcessError("the verdict is accept, reject or edit")
@@ -385,7 +538,9 @@ def judge_claim(store: Any, data_key: bytes, claim: str, verdict: str, *, who: s
         state = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[verdict]
         db.set_review(conn, cid, state, who=who, why=why, sealer=sealer, changes=columns, at=at)
         j = db.add_judgement(conn, verdict, [cid], who=who, why=why, edits=dict(changes or {}), sealer=sealer, at=at)
-    return _after(store, data_key, j)
+        audit.record(conn, principal, "documents.write", f"claim:{cid}",
+                     {"verdict": verdict, "fields": sorted(changes or {}), "judgement": j.id})
+    return _after(store, data_key, j, principal)
 
 
 # --- edits ---------------------------------------------------------------------------------------

@@ -108,3 +108,44 @@ def matrix_markdown() -> str:
         cells = " | ".join("yes" if role in allowed else "—" for role in ranked)
         lines.append(f"| `{action}` | {cells} | {describe(action)} |")
     return "\n".join(lines)
+
+
+# --- commands -----------------------------------------------------------------------
+# The command line's verbs and the actions each needs live in one data file,
+# model/data/command_actions.json: the CLI, the README table and the matrix test
+# read it, so a command without an entry is noticed.
+
+def command_actions() -> dict[str, tuple[str, ...]]:
+    """Command ("ingest", "user add", ...) → the actions it needs (all of them)."""
+    return {name: tuple(entry["actions"]) for name, entry in vocab.load("command_actions")["commands"].items()}
+
+
+def command_scope(command: str) -> str:
+    return vocab.load("command_actions")["commands"][command].get("scope", "")
+
+
+def command_allowed(command: str, role: str) -> bool:
+    """Whether ``role`` may run ``command`` (every action of the command allows it)."""
+    table = matrix()
+    return all(role in table[action] for action in command_actions()[command])
+
+
+def authorize_all(principal: Principal | None, *actions: str) -> Principal:
+    """authorize() for several actions; the first refused one is reported."""
+    for action in actions:
+        authorize(principal, action)
+    if not actions:
+        authorize(principal, "stats.read")  # at least a known, authenticated principal
+    return principal  # type: ignore[return-value]
+
+
+def command_matrix_markdown() -> str:
+    """Commands × roles as a Markdown table (README "Permissions"; a test compares)."""
+    ranked = sorted(roles(), key=vocab.role_rank, reverse=True)
+    lines = ["| command | " + " | ".join(ranked) + " | needs | notes |",
+             "|---|" + "---|" * len(ranked) + "---|---|"]
+    for command, needed in command_actions().items():
+        cells = " | ".join("yes" if command_allowed(command, role) else "—" for role in ranked)
+        needs = ", ".join(f"`{a}`" for a in needed) or "no store"
+        lines.append(f"| `refwatch {command}` | {cells} | {needs} | {command_scope(command)} |")
+    return "\n".join(lines)

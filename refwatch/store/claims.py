@@ -48,11 +48,11 @@ claims = Table(
     Column("type", String(32), nullable=False),
     Column("date_earliest", Date),
     Column("date_latest", Date),
-    Column("date_text", Text),
+    Column("date_text", Text),  # sealed on PostgreSQL
     Column("date_precision", String(16)),
     Column("date_edtf", String(64)),
     Column("places", JSON, nullable=False),
-    Column("count", JSON),
+    Column("count", JSON),  # sealed on PostgreSQL (its text may name people)
     Column("victims", JSON),  # sealed on PostgreSQL
     Column("sources", JSON),  # sealed on PostgreSQL (a quoted source may be a person)
     Column("evidence", JSON),  # [{start, end, text}], sealed on PostgreSQL
@@ -186,7 +186,8 @@ resolutions = Table(
 )
 
 SENSITIVE = {
-    "claims": ("victims", "sources", "evidence", "review_note"),
+    # count and date_text keep the words as written ("Choi, who along with her uncle ..."): sealed too
+    "claims": ("victims", "sources", "evidence", "review_note", "count", "date_text"),
     "events": ("count_conflicts", "count_figures", "sources", "victims"),
     "persons": ("name", "names", "origin"),
     "judgements": ("why", "edits"),
@@ -299,7 +300,9 @@ def pending_documents(conn: Connection, extractor: str, *, everything: bool = Fa
 
 def document_texts(conn: Connection, hashes: Sequence[str]) -> list[tuple[str, str, date | None]]:
     """(sha256, text, published) for these documents, in the order given."""
-    rows = {r.sha256: (r.sha256, r.text, r.published) for r in conn.execute(
+    from refwatch.store.documents import open_text
+
+    rows = {r.sha256: (r.sha256, open_text(conn, r.sha256, r.text), r.published) for r in conn.execute(
         select(documents.c.sha256, documents.c.text, documents.c.published)
         .where(documents.c.sha256.in_(list(hashes))))}
     return [rows[h] for h in hashes if h in rows]

@@ -72,6 +72,9 @@ class Store:
         except Exception as exc:  # unreachable server, bad URL: say so without the URL (it may hold a password)
             engine.dispose()
             raise StoreError(f"cannot connect to the database: {type(exc).__name__}") from None
+        from refwatch.store.documents import register_sealing
+
+        register_sealing(engine, data_key)  # testimonies are sealed on PostgreSQL
         return cls(settings, engine, BlobStore(settings.blob_dir, data_key))
 
     @contextmanager

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import weakref
 from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Connection, func, select
 
@@ -57,9 +59,83 @@ def existing(conn: Connection, hashes: Iterable[str]) -> set[str]:
     return set(conn.scalars(select(documents.c.sha256).where(documents.c.sha256.in_(wanted))))
 
 
+# --- testimonies ----------------------------------------------------------------
+# A testimony names the people it is about and often how to reach them. The rule
+# that says which documents are testimonies lives here, once: kind "testimony",
+# or a plain-text document whose file name or source says "testimony" (the demo's
+# testimonies and most hand-collected ones arrive as .txt files).
+#
+# On SQLite the whole file is encrypted by SQLCipher. On PostgreSQL a testimony's
+# text is sealed by the application (security.fields, AES-256-GCM bound to the
+# document's hash) before it reaches SQL, so a dump or a database administrator
+# sees ciphertext; the generated tsvector then holds no words of it, so a
+# testimony is found by its title only, and other documents search as before.
+
+SEALED_PREFIX = "rw-sealed:v1:"
+_field_keys: "weakref.WeakKeyDictionary[Any, bytes]" = weakref.WeakKeyDictionary()
+
+
+def is_testimony(row: Mapping[str, Any]) -> bool:
+    """Whether a document (row or dict with kind/filename/source) is a testimony."""
+    kind = row.get("kind")
+    if kind == "testimony":
+        return True
+    if kind == "text":
+        marks = f"{row.get('filename') or ''} {row.get('source') or ''}".casefold()
+        return "testimon" in marks
+    return False
+
+
+def register_sealing(engine: Any, data_key: bytes) -> None:
+    """Called when a store opens: lets ``insert_many`` seal testimonies on PostgreSQL."""
+    # Keyed by the pool: engines derived with execution_options() share it.
+    _field_keys[engine.pool] = data_key
+
+
+def _key_for(conn: Connection) -> bytes | None:
+    return _field_keys.get(conn.engine.pool)
+
+
+def seal_text(data_key: bytes, sha256: str, text: str) -> str:
+    from refwatch.security.fields import encrypt_field
+
+    sealed = encrypt_field(data_key, f"documents.text:{sha256}", text)
+    return SEALED_PREFIX + base64.b64encode(sealed).decode("ascii")
+
+
+def is_sealed(text: str | None) -> bool:
+    return isinstance(text, str) and text.startswith(SEALED_PREFIX)
+
+
+def open_text(conn: Connection, sha256: str, text: str | None) -> str | None:
+    """The document's text, unsealed when it was sealed (needs the store's key)."""
+    if not is_sealed(text):
+        return text
+    from refwatch.security.fields import decrypt_field
+
+    key = _key_for(conn)
+    if key is None:
+        raise ValueError("a sealed testimony needs the data key (open the store with it)")
+    return decrypt_field(key, f"documents.text:{sha256}", base64.b64decode(text[len(SEALED_PREFIX):]))
+
+
+def _sealed_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if conn.dialect.name != "postgresql" or not any(is_testimony(row) for row in rows):
+        return rows
+    key = _key_for(conn)
+    if key is None:
+        raise ValueError("cannot store a testimony on PostgreSQL without the data key")
+    out = []
+    for row in rows:
+        if is_testimony(row) and not is_sealed(row.get("text")):
+            row = dict(row, text=seal_text(key, row["sha256"], row.get("text") or ""))
+        out.append(row)
+    return out
+
+
 def insert_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
-        conn.execute(documents.insert(), rows)
+        conn.execute(documents.insert(), _sealed_rows(conn, rows))
 
 
 def get(conn: Connection, id_or_sha: str | int) -> dict[str, Any] | None:
@@ -76,7 +152,9 @@ def get(conn: Connection, id_or_sha: str | int) -> dict[str, Any] | None:
     rows = conn.execute(query).all()
     if len(rows) != 1:
         return None
-    return _out(dict(rows[0]._mapping))
+    row = _out(dict(rows[0]._mapping))
+    row["text"] = open_text(conn, row["sha256"], row.get("text"))
+    return row
 
 
 def list_documents(conn: Connection, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

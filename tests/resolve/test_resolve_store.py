@@ -19,7 +19,10 @@ from sqlalchemy import text
 from refwatch.model.records import CapturedDocument, Claim, Count, DateRange, PlaceRef, Span, Victim
 from refwatch.resolve import process as P
 from refwatch.store import ingest_documents
+from refwatch.security.roles import Principal
 from refwatch.store import claims as db
+
+ANA = Principal("ana", "analyst")  # the reviewer who acts in these tests
 
 NAME = "Pak Sun Hui"
 
@@ -57,7 +60,7 @@ def add_docs(store, *bodies: str, published: date = date(2023, 12, 1)) -> list[s
 
 
 def run(store, key, version="stub/1", extractor=stub_extract):
-    return P.process(store, extractor, version=version, data_key=key)
+    return P.process(store, extractor, version=version, data_key=key, principal=ANA)
 
 
 OCT_A = "repatriation 2023-10-09 600 exact Tumen | Pak Sun Hui\n"
@@ -67,53 +70,53 @@ JULY = "repatriation 2023-07-01..2023-07-31 50 exact Dandong\n"
 
 
 def october(store, key):
-    return [e for e in P.list_events(store, key) if e.date.earliest and e.date.earliest.month == 10]
+    return [e for e in P.list_events(store, key, principal=ANA) if e.date.earliest and e.date.earliest.month == 10]
 
 
 def test_claims_are_stored_with_evidence_and_a_rerun_is_a_no_op(store, data_key):
     add_docs(store, OCT_A + JULY, OCT_B, OCT_C)
     first = run(store, data_key)
     assert (first.documents, first.new_claims, first.resolved) == (3, 4, True)
-    events = P.list_events(store, data_key)
+    events = P.list_events(store, data_key, principal=ANA)
     assert len(events) == 2
     oct_ = october(store, data_key)[0]
     assert (oct_.count.low, oct_.count.best, oct_.count.high) == (501, 600, 600)
     assert len(oct_.documents) == 3
-    detail = P.event_detail(store, data_key, oct_.id)
+    detail = P.event_detail(store, data_key, oct_.id, principal=ANA)
     spans = [s for c in detail["claims"] for s in c["evidence"]]
     assert OCT_A.strip() in [s["text"] for s in spans]
     assert detail["count"]["rule"].startswith("low =")
     again = run(store, data_key)
     assert (again.documents, again.new_claims, again.resolved) == (0, 0, False)
-    assert [e.id for e in P.list_events(store, data_key)] == [e.id for e in events]
+    assert [e.id for e in P.list_events(store, data_key, principal=ANA)] == [e.id for e in events]
 
 
 def test_a_person_gets_a_timeline_status_and_risk(store, data_key):
     add_docs(store, "arrest 2023-04-02 1 exact Tumen | Pak Sun Hui\n",
              "escape 2019-05-01 1 exact Hyesan | Pak Sun-hui\n")
     run(store, data_key)
-    people = P.list_people(store, data_key)
+    people = P.list_people(store, data_key, principal=ANA)
     assert len(people) == 1
-    person = P.person_detail(store, data_key, people[0].id)
+    person = P.person_detail(store, data_key, people[0].id, principal=ANA)
     assert [t["type"] for t in person["timeline"]] == ["escape", "arrest"]
     assert person["status"] == "detained_in_china" and person["at_risk"] is True
     assert set(person["names"]) == {"Pak Sun Hui", "Pak Sun-hui"}
     add_docs(store, OCT_A)
     run(store, data_key)
-    person = P.list_people(store, data_key)[0]
+    person = P.list_people(store, data_key, principal=ANA)[0]
     assert (person.status, person.at_risk) == ("repatriated", False)
 
 
 def test_reextraction_replaces_suggestions_but_never_a_reviewed_claim(store, data_key):
     add_docs(store, OCT_A + JULY, OCT_B)
     run(store, data_key)
-    july = [e for e in P.list_events(store, data_key) if e.date.earliest.month == 7][0]
+    july = [e for e in P.list_events(store, data_key, principal=ANA) if e.date.earliest.month == 7][0]
     oct_ = october(store, data_key)[0]
-    [rejected] = [c["id"] for c in P.event_detail(store, data_key, oct_.id)["claims"]
+    [rejected] = [c["id"] for c in P.event_detail(store, data_key, oct_.id, principal=ANA)["claims"]
                   if c["count"]["qualifier"] == "exact"]
-    P.judge_claim(store, data_key, rejected, "reject", who="ana", why="misread")
+    P.judge_claim(store, data_key, rejected, "reject", who="ana", why="misread", principal=ANA)
     P.judge_claim(store, data_key, july.claim_ids[0], "edit", who="ana", why="report says 60",
-                  changes=P.parse_sets(["count=60"]))
+                  changes=P.parse_sets(["count=60"]), principal=ANA)
     # a newer extractor reads the same sentences slightly differently (other ids)
     def newer(body, published):
         found = stub_extract(body, published)
@@ -129,7 +132,7 @@ def test_reextraction_replaces_suggestions_but_never_a_reviewed_claim(store, dat
     assert states == {"suggested": 1, "rejected": 1, "edited": 1}
     oct_after = october(store, data_key)[0]
     assert rejected not in oct_after.claim_ids and (oct_after.count.low, oct_after.count.high) == (501, None)
-    july_after = [e for e in P.list_events(store, data_key) if e.date.earliest.month == 7][0]
+    july_after = [e for e in P.list_events(store, data_key, principal=ANA) if e.date.earliest.month == 7][0]
     assert july_after.count.best == 60 and july_after.claim_ids == july.claim_ids
 
 
@@ -138,7 +141,7 @@ def test_not_the_same_is_never_merged_again(store, data_key):
     run(store, data_key)
     [event] = october(store, data_key)
     assert len(event.claim_ids) == 2
-    outcome = P.split_event(store, data_key, event.id, event.claim_ids[1], who="ana", why="different crossing")
+    outcome = P.split_event(store, data_key, event.id, event.claim_ids[1], who="ana", why="different crossing", principal=ANA)
     assert len(outcome.events) == 2
     assert len(october(store, data_key)) == 2
     add_docs(store, OCT_C)  # a third report that fits both
@@ -151,11 +154,11 @@ def test_not_the_same_is_never_merged_again(store, data_key):
 def test_merge_joins_two_events_and_survives_reprocessing(store, data_key):
     add_docs(store, "arrest 2023-05-03 3 exact Tumen\n", "arrest 2023-05-20 3 exact Hunchun\n")
     run(store, data_key)
-    a, b = P.list_events(store, data_key)
-    outcome = P.merge_events(store, data_key, a.id, b.id, who="ana", why="same three women, per family")
+    a, b = P.list_events(store, data_key, principal=ANA)
+    outcome = P.merge_events(store, data_key, a.id, b.id, who="ana", why="same three women, per family", principal=ANA)
     assert len(outcome.events) == 1
     run(store, data_key, version="stub/2")
-    [merged] = P.list_events(store, data_key)
+    [merged] = P.list_events(store, data_key, principal=ANA)
     assert set(merged.claim_ids) == set(a.claim_ids) | set(b.claim_ids)
     assert merged.judgements == [outcome.judgement.id]
 
@@ -163,16 +166,16 @@ def test_merge_joins_two_events_and_survives_reprocessing(store, data_key):
 def test_judgements_need_a_reason_and_real_ids(store, data_key):
     add_docs(store, OCT_A)
     run(store, data_key)
-    [event] = P.list_events(store, data_key)
+    [event] = P.list_events(store, data_key, principal=ANA)
     with pytest.raises(P.ProcessError, match="why"):
-        P.judge_claim(store, data_key, event.claim_ids[0], "reject", who="ana", why=" ")
+        P.judge_claim(store, data_key, event.claim_ids[0], "reject", who="ana", why=" ", principal=ANA)
     with pytest.raises(P.ProcessError, match="no claim"):
-        P.judge_claim(store, data_key, "ffffffffffff", "reject", who="ana", why="x")
+        P.judge_claim(store, data_key, "ffffffffffff", "reject", who="ana", why="x", principal=ANA)
     with pytest.raises(P.ProcessError, match="only this claim"):
-        P.split_event(store, data_key, event.id, event.claim_ids[0], who="ana", why="x")
+        P.split_event(store, data_key, event.id, event.claim_ids[0], who="ana", why="x", principal=ANA)
     with pytest.raises(P.ProcessError, match="count.low is above"):
         P.judge_claim(store, data_key, event.claim_ids[0], "edit", who="ana", why="x",
-                      changes={"count.low": "700"})
+                      changes={"count.low": "700"}, principal=ANA)
 
 
 def test_a_failing_document_is_reported_and_retried(store, data_key):
@@ -192,7 +195,7 @@ def test_a_failing_document_is_reported_and_retried(store, data_key):
 def test_stats_count_each_event_once(store, data_key):
     add_docs(store, OCT_A + JULY, OCT_B)
     run(store, data_key)
-    rows = {r["key"]: r for r in P.statistics(store, data_key, "month")}
+    rows = {r["key"]: r for r in P.statistics(store, data_key, "month", principal=ANA)}
     assert (rows["2023-10"]["events"], rows["2023-10"]["people_low"], rows["2023-10"]["people_best"]) == (1, 501, 600)
     assert rows["2023-07"]["people_best"] == 50
 
@@ -227,9 +230,9 @@ def test_postgresql_rows_name_no_one(store, data_key):
         pytest.skip("SQLite is encrypted as a whole by SQLCipher")
     add_docs(store, "arrest 2023-04-02 1 exact Tumen | Pak Sun Hui\n")
     run(store, data_key)
-    [claim_id] = P.list_events(store, data_key)[0].claim_ids
+    [claim_id] = P.list_events(store, data_key, principal=ANA)[0].claim_ids
     P.judge_claim(store, data_key, claim_id, "edit", who="ana", why=f"{NAME} confirmed by family",
-                  changes={"victims": NAME})
+                  changes={"victims": NAME}, principal=ANA)
     with store.read() as conn:
         dumped = []
         for table in ("claims", "events", "persons", "person_names", "judgements", "event_claims", "person_events"):
@@ -238,7 +241,7 @@ def test_postgresql_rows_name_no_one(store, data_key):
     blob = "\n".join(dumped).lower()
     for part in ("pak sun", "sun hui", "confirmed by family"):
         assert part not in blob
-    [person] = P.list_people(store, data_key)
+    [person] = P.list_people(store, data_key, principal=ANA)
     assert person.name == NAME  # and it opens again with the key
     with store.read() as conn:
         assert db.persons_named(conn, db.Sealer.for_store(store, data_key), "PAK Sun-Hui") == [person.id]
