@@ -3,7 +3,9 @@
 usage: python bench/extract.py [--n 2000] [--batch 64] [--seed 1] [--workers 1]
 
 Generates N reports of about 4 KB from templates (random places, dates,
-figures, names, sources, phrasing and filler, so no two are alike), runs them
+figures, names, sources, phrasing, background and boilerplate, so no two are
+alike; about one sentence in twenty asserts an event, giving 3-4 events per
+report like the seeds and tests/data/reports), runs them
 through ``extract_many`` in one process per worker, and prints for each
 worker: articles per second per core, by wall time and by CPU time
 (``time.process_time``, which other load on a shared machine does not
@@ -41,52 +43,132 @@ SOURCES = ["Daily NK", "TJWG", "Human Rights Watch", "RFA", "NKDB", "Korea Futur
 QUALS = ["", "at least ", "over ", "up to ", "nearly ", "about ", "an estimated ", "more than ", "some ",
          "as many as "]
 WORD_NUMBERS = ["two", "three", "five", "seven", "a dozen", "dozens of", "hundreds of", "twenty-three", "fifty"]
-SENTENCES = [
+# Sentences that assert an event (about one sentence in twenty of a report, and the first).
+EVENT_SENTENCES = [
     "{q}{n} North Koreans were arrested in {p} on {m} {d}, {s} reported.",
     "Chinese police forcibly repatriated {q}{n} escapees through {p} in {m}.",
     "{name} was detained in {p} in early {m} and sent back to North Korea two weeks later.",
     "According to {s}, {q}{n} people are currently held in detention centres in {p}.",
-    "The group said the families lost contact with {name} after she crossed the border near {p}.",
     "In {m} {y}, {s} recorded {n} separate cases, a total of at least {n2} persons.",
-    "Rights groups urged China not to deport the {n} people held in {p}.",
-    "The ministry said it could not confirm the figures but would raise the matter with Beijing.",
-    "Analysts say the tightening of the border since the pandemic has made escape far more dangerous.",
-    "Brokers now charge several times what they did a decade ago, and fewer people attempt the journey.",
-    "Read more: the history of the border protocol and what it means for escapees.",
     "{w} defectors were caught near {p} last {m}, {s} said on {wd}.",
-    "Over {pc} per cent of those sent back were women, {s} said.",
     "Between {n} and {n2} people were moved from {p} to {p2} in mid-{y}.",
     "{name}, who first fled in {y0}, was arrested again {ago} months ago in {p}.",
     "Since {m} last year, {q}{n} people have been returned through the {p}-{p2} crossing.",
-    "The families of the {w} detainees have not heard from them since the night of {m} {d}.",
     "A court in {p} sentenced {name} to five years in a labour camp in the summer of {y}.",
-    "It was not clear how many of the {n} escapees were children, {s} said in a statement on {wd}.",
     "{s} has documented {n} instances involving at least {n2} persons between {y0} and {y}.",
+    "A family of {w1} was caught by police at a guesthouse in {p} on {wd}, {s} said.",
+    "{name} reached {p} in {m} {y} after a journey of several weeks through China.",
+    "The group said the families lost contact with {name} after she crossed the border near {p}.",
+]
+# Sentences around the events: context, quotes, policy, history, figures that
+# are not events (ages, years, money, distances), as in wire stories and NGO notes.
+BACKGROUND_SENTENCES = [
+    "The ministry said it could not confirm the figures but would raise the matter with Beijing.",
+    "Analysts say the tightening of the border since the pandemic has made escape far more dangerous.",
+    "Brokers now charge several times what they did a decade ago, and fewer people attempt the journey.",
+    "Over {pc} per cent of those sent back were women, {s} said.",
+    "It was not clear how many of the {n} escapees were children, {s} said in a statement on {wd}.",
+    "The families of the {w} detainees have not heard from them since the night of {m} {d}.",
+    "Rights groups urged China not to deport the people held in {p}.",
+    "China regards those who cross the border illegally as economic migrants rather than refugees.",
+    "Beijing has signed the 1951 Refugee Convention and its 1967 Protocol, which forbid sending people "
+    "back to a country where they face persecution.",
+    "The foreign ministry in Beijing said it handles such cases in accordance with domestic law, "
+    "international law and humanitarian principles.",
+    "A spokesperson for the Ministry of Unification in Seoul declined to comment on individual cases.",
+    "\u201cWe do not know whether they are alive,\u201d said a relative who asked not to be named for fear "
+    "of reprisals.",
+    "\u201cThe international community must speak with one voice,\u201d {s} said in a statement.",
+    "Those returned are typically interrogated by the Ministry of State Security and may face torture, "
+    "forced labour or worse.",
+    "Arrivals in South Korea fell from more than a thousand a year before the pandemic to a few dozen in {y0}.",
+    "The crossing is about {km} kilometres from the nearest town, and the river freezes in January.",
+    "A broker in {p} said the price of a passage had risen to {money} yuan per person.",
+    "North Korea reopened its border in {y0} after more than three years of pandemic closures.",
+    "The UN Special Rapporteur on human rights in North Korea has repeatedly raised the issue with China.",
+    "Satellite images published in {y0} show new fences and guard posts along the Tumen River.",
+    "The agency has interviewed defectors in Seoul every year since {y0}.",
+    "He is {age} years old and worked as a miner before he left.",
+    "The report, the {ord} of its kind, runs to {pages} pages and draws on interviews with survivors.",
+    "South Korea's parliament passed a resolution on the issue in {m} by {votes} votes to {votes2}.",
+    "Activists held a vigil outside the Chinese embassy in Seoul on {wd} evening.",
+    "Most of those who flee are women, many of whom are sold into forced marriages in rural China.",
+    "Seoul has accepted more than 30,000 North Koreans since the late 1990s.",
+    "The talks in Geneva are due to resume in {m}, officials said.",
+    "Neither government responded to requests for comment.",
+    "Officials in Pyongyang have not commented on the reports.",
+    "The border runs for about 1,400 kilometres along the Yalu and Tumen rivers.",
+    "Many of those who escape spend years in hiding before they try to reach a third country.",
+    "The route through Laos and Thailand can take a month or more and costs thousands of dollars.",
+    "Under a 1986 agreement with Pyongyang, Chinese police hand over people who cross without papers.",
+    "Human rights lawyers say the returns breach the principle of non-refoulement.",
+    "The number of arrivals in Seoul has not recovered to its level before {y0}.",
+    "In a speech in Geneva, the envoy called on all states to respect the rights of refugees.",
+    "She said her daughter, {age}, had called her twice from a phone borrowed from a neighbour.",
+    "Researchers cross-check each account with at least two other witnesses before publishing it.",
+    "Local media in {p} carried no report of the operation.",
+    "The embassy said in an email that it had no information about the case.",
+]
+BOILERPLATE = [
+    "Read more: the history of the border protocol and what it means for escapees.",
+    "Photo of author", "By Staff Reporter", "Share this article", "[ad_1]", "Advertisement",
+    "Related: Inside the camps that hold returned defectors",
+    "Copyright {y} Newswire. All rights reserved.", "Sign up for our newsletter",
+    "Translated by a volunteer. Edited by the desk.",
 ]
 
 
-def make_report(rng: random.Random) -> tuple[str, date]:
-    """One ~4 KB report and its publication date."""
+def _fill(template: str, rng: random.Random, pub: date) -> str:
+    y = pub.year - rng.randrange(0, 3)
+    s = template.format(
+        q=rng.choice(QUALS), n=rng.randrange(2, 900), n2=rng.randrange(900, 2000), p=rng.choice(PLACES),
+        p2=rng.choice(PLACES), m=rng.choice(MONTHS), d=rng.randrange(1, 29), y=y, y0=y - rng.randrange(1, 20),
+        s=rng.choice(SOURCES), name=rng.choice(NAMES), w=rng.choice(WORD_NUMBERS),
+        w1=rng.choice(["three", "four", "five", "six"]), wd=rng.choice(["Monday", "Tuesday", "Friday"]),
+        pc=rng.randrange(50, 90), ago=rng.choice(["two", "three", "six"]), km=rng.randrange(3, 80),
+        money=rng.choice(["20,000", "35,000", "8,000"]), age=rng.randrange(18, 70), pages=rng.randrange(20, 300),
+        ord=rng.choice(["first", "third", "fifth"]), votes=rng.randrange(150, 250), votes2=rng.randrange(0, 20))
+    return s[:1].upper() + s[1:]
+
+
+def make_report(rng: random.Random, event_share: float = 0.05) -> tuple[str, date]:
+    """One ~4 KB report and its publication date.
+
+    Shaped like the seeds and the test reports: a headline and byline
+    clutter, paragraphs of two to five sentences of which about one in twenty
+    asserts an event (so a report holds roughly two to six events), the rest
+    context, quotes and figures that are not events, and boilerplate lines
+    between and after the paragraphs.
+    """
     pub = date(2018, 1, 1) + timedelta(days=rng.randrange(2500))
     head = rng.choice([f"{rng.choice(['China', 'Beijing'])} sends {rng.randrange(5, 700)} escapees back, group says",
                        f"{rng.choice(PLACES)}: families fear for {rng.choice(WORD_NUMBERS)} held defectors",
                        f"Report: {rng.randrange(50, 2000)} North Koreans repatriated since {rng.randrange(2015, 2023)}"])
     parts = [head, ""]
-    size = len(head)
+    if rng.random() < 0.6:
+        parts.extend([_fill(rng.choice(BOILERPLATE), rng, pub), ""])
+    parts.extend([pub.strftime("%B %-d, %Y"), ""])
+    size = sum(len(p) + 1 for p in parts)
+    first = True
+    background: list[str] = []  # drawn without repeats, as a writer would
     while size < 4000:
         para = []
-        for _ in range(rng.randrange(2, 5)):
-            t = rng.choice(SENTENCES)
-            y = pub.year - rng.randrange(0, 3)
-            s = t.format(q=rng.choice(QUALS), n=rng.randrange(2, 900), n2=rng.randrange(900, 2000),
-                         p=rng.choice(PLACES), p2=rng.choice(PLACES), m=rng.choice(MONTHS), d=rng.randrange(1, 29),
-                         y=y, y0=y - rng.randrange(1, 20), s=rng.choice(SOURCES), name=rng.choice(NAMES),
-                         w=rng.choice(WORD_NUMBERS), wd=rng.choice(["Monday", "Tuesday", "Friday"]),
-                         pc=rng.randrange(50, 90), ago=rng.choice(["two", "three", "six"]))
-            para.append(s[:1].upper() + s[1:])
+        for _ in range(rng.randrange(2, 6)):
+            if first or rng.random() < event_share:
+                template = rng.choice(EVENT_SENTENCES)
+            else:
+                if not background:
+                    background = rng.sample(BACKGROUND_SENTENCES, len(BACKGROUND_SENTENCES))
+                template = background.pop()
+            first = False
+            para.append(_fill(template, rng, pub))
         paragraph = " ".join(para)
         parts.extend([paragraph, ""])
         size += len(paragraph) + 2
+        if rng.random() < 0.15:
+            line = _fill(rng.choice(BOILERPLATE), rng, pub)
+            parts.extend([line, ""])
+            size += len(line) + 2
     return "\n".join(parts), pub
 
 

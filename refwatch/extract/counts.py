@@ -238,7 +238,17 @@ _BEFORE_EXCLUDE_REACH = 16
 _PREFIX_TAILS = tuple(sorted({k.split()[-1] for k in _PREFIX_QUALIFIERS} | {"estimated"}))
 _PREFIX_TAIL_REACH = max(map(len, _PREFIX_TAILS)) + 1
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
-_FAMILY_OF_RE = re.compile(r"(?i)\ba\s+family\s+of\s+$")
+# "a family of five", "a North Korean family of five" (up to three words between)
+_FAMILY_OF_RE = re.compile(r"(?i)\b(?:an?|one|his|her|their)\s+(?:(?!and\b|or\b|with\b)[a-z][\w'’-]*\s+){0,3}?family\s+of\s+$")
+# "a boy of 16", "a woman of 45": the number is an age
+_AGE_OF_RE = re.compile(
+    r"(?i)\b(?:boy|girl|man|woman|child|son|daughter|teenager|teen|youth|lady|"
+    r"defector|refugee|escapee|prisoner|detainee|person|student|"
+    r"worker|soldier)\s+of\s+$")
+# "four of them", "five of whom": the pronoun stands for people named before
+_OF_PEOPLE_RE = re.compile(r"(?i:\s+of\s+(?:them|whom|us)\b)")
+# "the 1951 Refugee Convention": a capitalised name goes on after the head
+_NAME_GOES_ON_RE = re.compile(r"[ \t]+[A-Z][a-z]")
 _NO_BEFORE_RE = re.compile(r"(?i)\bno\s+$")
 _ESTIMATED_END_RE = re.compile(r"(?i)estimated\s+$")
 _SPACES_RE = re.compile(r"\s+")
@@ -269,6 +279,9 @@ _SHARE_WORD_RE = re.compile(
 #: Every fraction word contains one of these; "ı" and "İ" match "i" under
 #: the regex's case folding but not after ``str.lower``, so they force the scan.
 _SHARE_WORD_HINTS = ("half", "third", "quarter")
+#: ... and every match has "of" after the fraction word: the case-insensitive
+#: word scan (slow: it opens with ``\b``) runs only when this cheap scan finds one.
+_SHARE_WORD_HINT_RE = re.compile(r"(?:half|thirds?|quarters?)\s+of\b")
 _SHARE_CATEGORIES = (
     r"women|men|girls|boys|children|minors|females?|males?|elderly|infants|babies|"
     r"teenagers|adults|mothers|pregnant\s+women|young\s+women|defectors|refugees"
@@ -548,7 +561,9 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
             is_year_like = bool(_YEAR_RE.fullmatch(digits))
         # ranges: "50 to 60", "between 50 and 60", "two or three"
         r = _RANGE_AFTER_RE.match(text, end)
-        between_before = _BETWEEN_BEFORE_RE.search(before)
+        # the regex only where the words can be there (it scans all of ``before``)
+        between_before = _BETWEEN_BEFORE_RE.search(before) if before[-1:].isspace() and \
+            before.rstrip()[-7:].lower().endswith(("between", "from")) else None
         if r and not _AFTER_EXCLUDE_RE.match(text, r.end()):
             connector = text[end:r.start("n2")].strip().lower()
             second = parse_number(r.group("n2"))
@@ -593,15 +608,21 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
                 and _AGE_APPOSITION_AFTER_RE.match(text, end)):
             return None
 
+    after_of = before[-1:].isspace() and before.rstrip()[-3:].lower() in (" of", "\tof", "\nof")
+    if after_of and best is not None and best < 120 and _AGE_OF_RE.search(before):
+        return None  # "a boy of 16": an age
     # "a family of five": the family is the head
-    fam = _FAMILY_OF_RE.search(before)
+    fam = _FAMILY_OF_RE.search(before) if after_of else None
     of_m = None
     if fam:
         head, head_end, excluded = "family members", end, False
         span_start = start - (len(before) - fam.start())
     else:
         head, head_end, excluded = _read_head(text, end)
-        if head is None and not excluded:
+        if head is None and not excluded and not (m.group("words") and best == 1) \
+                and _OF_PEOPLE_RE.match(text, end):
+            head = "persons"  # "four of them"
+        elif head is None and not excluded:
             of_m = _OF_RE.match(text, end)
             if of_m and not (m.group("words") and best == 1):
                 head, head_end, excluded = _read_head(text, of_m.end() - 1)
@@ -609,6 +630,8 @@ def _count_at(text: str, m: re.Match[str]) -> CountMention | None:
         return None
     if is_year_like and head_kind(head) not in ("persons", "cases"):
         return None
+    if is_year_like and text[end + 1:end + 2].isupper() and _NAME_GOES_ON_RE.match(text, head_end):
+        return None  # "the 1951 Refugee Convention": a year in a name
     if m.group("words") and best == 1 and head is None:
         return None  # "one of", "no one": the word is a pronoun, not a count
     if m.group("words") and best == 1 and _NO_BEFORE_RE.search(before):
@@ -648,10 +671,25 @@ def _korean_counts(text: str) -> list[CountMention]:
 # --- shares -------------------------------------------------------------------
 
 def _share_matches(text: str) -> list[re.Match[str]]:
-    """Matches of both share patterns, in text order."""
-    found = list(_SHARE_NUM_RE.finditer(text))
+    """Matches of both share patterns, in text order.
+
+    The number pattern is tried only where a run of digits starts: its
+    look-behind forbids a start inside a run, and a scan that opens with a
+    look-behind tests every position in Python's ``re``. Same matches as
+    ``finditer``: a match never holds the start of another run.
+    """
+    found = []
+    done = 0
+    for d in _DIGIT_RUN_RE.finditer(text):
+        if d.start() < done:
+            continue
+        m = _SHARE_NUM_RE.match(text, d.start())
+        if m is not None:
+            found.append(m)
+            done = m.end()
     low = text.lower()
-    if any(h in low for h in _SHARE_WORD_HINTS) or "ı" in text or "İ" in text:
+    if (any(h in low for h in _SHARE_WORD_HINTS) and _SHARE_WORD_HINT_RE.search(low) is not None) \
+            or "ı" in text or "İ" in text or "ſ" in text:
         words = list(_SHARE_WORD_RE.finditer(text))
         if words:
             found = sorted(found + words, key=lambda m: m.start())

@@ -132,6 +132,11 @@ _D1 = r"(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)?"
 _D2 = r"(?P<d2>[0-9][0-9]?)(?:st|nd|rd|th)?"
 _PRE_DAY = rf"(?P<pre>(?:{_TOD})?(?:{_WDPRE})?)$"
 _PRE_FUZZY = rf"(?P<pre>(?:{_FUZZY})?)$"
+_PRE_THE_DAY = rf"(?P<pre>(?:{_TOD})?(?:{_WDPRE})?(?:(?i:the)\s+)?)$"
+# "March 3 last year", "the 9th of October that year": a day whose year is named relative to another
+_DAY_RELYEAR = (r"\s+(?:of\s+)?(?P<ry>(?i:last\s+year|this\s+year|next\s+year|that\s+(?:same\s+)?year|"
+                r"the\s+same\s+year|the\s+previous\s+year|the\s+following\s+year|the\s+year\s+before|"
+                r"the\s+prior\s+year))\b")
 
 # (kind, core regex, prefix regex or None, prefix required)
 # The core starts at a literal or a digit; the prefix is searched in the 45
@@ -143,10 +148,13 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
     ("ko", r"(?P<y>[12][0-9][0-9][0-9])\s*년(?:\s*(?P<m>[0-9][0-9]?)\s*월(?:\s*(?P<d>[0-9][0-9]?)\s*일)?)?",
      None, False),
     ("ko_md", r"(?P<m>[0-9][0-9]?)\s*월(?:\s*(?P<d>[0-9][0-9]?)\s*일)?", None, False),
-    ("dmy", rf"{_D1}(?:\s*(?:-|–|to|and)\s*{_D2})?\s+(?:of\s+)?(?P<m>{_MON_ANY}),?(?:\s+(?P<y>{_YEAR}))?",
-     _PRE_DAY, False),
-    ("mdy", rf"(?P<m>{_MON_ANY})\s+{_D1}(?![\d:])(?:\s*(?:-|–)\s*{_D2}(?![\d:]))?(?:,?\s+(?P<y>{_YEAR}))?",
-     _PRE_DAY, False),
+    ("dmy", rf"{_D1}(?:\s*(?:-|–|to|and)\s*{_D2})?\s+(?:of\s+)?(?P<m>{_MON_ANY})"
+            rf"(?:,?\s+(?P<y>{_YEAR})|{_DAY_RELYEAR})?", _PRE_DAY, False),
+    ("mdy", rf"(?P<m>{_MON_ANY})\s+{_D1}(?![\d:])(?:\s*(?:-|–)\s*{_D2}(?![\d:]))?"
+            rf"(?:,?\s+(?P<y>{_YEAR})|{_DAY_RELYEAR})?", _PRE_DAY, False),
+    # "the 28th of last month": a day of a month named relative to publication
+    ("d_relm", r"(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)\s+(?i:of)\s+(?P<rel>(?i:last|this|next|the\s+previous))"
+               r"\s+(?i:month)\b", _PRE_THE_DAY, False),
     ("my", rf"(?P<m>{_MON_ANY}),?\s+(?:of\s+)?(?P<y>{_YEAR})", _PRE_FUZZY, False),
     ("m_ry", rf"(?P<m>{_MON_ANY}),?\s+(?:of\s+)?{_RELYEAR}\b", _PRE_FUZZY, False),
     ("rel_m", rf"(?P<m>{_MON_FULL})(?:,?\s+(?P<y>{_YEAR}))?\b",
@@ -203,7 +211,7 @@ _PRIORITY = {kind: i for i, (kind, *_rest) in enumerate(_PATTERNS)}
 _KOREAN_KINDS = {"ko", "ko_md"}
 # Patterns whose core starts at a digit run or a month name are tried only
 # there (one scan per family instead of one per pattern).
-_FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "year", "fz_year", "year_range", "decade")}
+_FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "d_relm", "year", "fz_year", "year_range", "decade")}
 _FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
 _DIGITS_RE = re.compile(r"[0-9]+")
 _MONTH_SCAN_RE = re.compile(rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})")
@@ -230,6 +238,34 @@ _SCAN_HINTS: dict[str, tuple[str, ...]] = {
               "imprisoned", "detention", "custody", "prison", "jail", "china"),
 }
 _FOLD_ODD = ("ı", "İ", "ſ")
+
+
+def _phrases(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{a} {b}" for a in firsts for b in seconds)
+
+
+_UNITS = ("day", "week", "month", "year", "decade")
+_SEASONS = ("spring", "summer", "autumn", "fall", "winter")
+# Stricter pre-checks on the lower-cased text with every whitespace run made
+# one space: every match of the pattern (with its required prefix) contains
+# one of these phrases. They keep the patterns made of common words ("is
+# held", "last year", "this evening") from scanning a text that merely holds
+# "is", "year" or "evening".
+_PHRASE_HINTS: dict[str, tuple[str, ...]] = {
+    "season_rel": _phrases(("last", "this", "next", "past"), _SEASONS),
+    "season_in": _phrases(("the",), _SEASONS),
+    "ago": _phrases(tuple(u + s for u in _UNITS for s in ("", "s")), ("ago", "earlier", "later")),
+    "words": ("yesterday", "today", "tonight", "last night", "this morning", "this afternoon", "this evening"),
+    "rel_unit": _phrases(("this", "last", "next", "past", "coming"), ("week", "month", "year", "decade")),
+    "past_n": ("the past ", "the last ", "the previous "),
+    "ctx_year": ("last year", "this year", "next year", "that year", "same year", "previous year",
+                 "following year", "year before", "prior year"),
+    "state": ("currently", "presently", "at present", "at the moment", "as of now", "right now", "to this day",
+              "to date", "remain", "being ",
+              *_phrases(("still", "now", "is", "are", "to be"),
+                        ("held", "detained", "imprisoned", "in detention", "in custody")),
+              "still in prison", "still in jail", "are still ", "is still "),
+}
 # Required prefixes that end in whitespace after one of these words: a core
 # match whose preceding text (ASCII, spaces stripped) ends otherwise is
 # dropped without running the prefix regex.
@@ -436,11 +472,15 @@ def _collect(text: str) -> list[_Atom]:
     digit_starts: list[int] | None = None
     month_starts: list[int] | None = None
     low = None if any(ch in text for ch in _FOLD_ODD) else text.lower()
+    flat = None if low is None else " ".join(low.split())
     for kind, core, pre_rx, required in _COMPILED:
         if kind in _KOREAN_KINDS and not korean:
             continue
         hints = _SCAN_HINTS.get(kind)
         if hints is not None and low is not None and not any(h in low for h in hints):
+            continue
+        phrases = _PHRASE_HINTS.get(kind)
+        if phrases is not None and flat is not None and not any(h in flat for h in phrases):
             continue
         family = _FAMILY.get(kind)
         if family == "digit":
@@ -554,6 +594,18 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
             a.lo, a.hi = date(y, 1, 1), date(y, 12, 31)
         elif k in ("iso", "ko", "ko_md", "dmy", "mdy", "my", "m_ry", "rel_m", "m"):
             _resolve_calendar(a, pub, ctx_year, year_hint)
+        elif k == "d_relm":
+            a.relative = True
+            if pub is None:
+                a.unresolved_reason = "relative"
+                return
+            step = {"this": 0, "next": 1}.get(_norm(g["rel"]), -1)
+            y, m = _add_months(pub.year, pub.month, step)
+            day = _safe_date(y, m, _int(g["d"]) or 0)
+            if day is None:
+                a.unresolved_reason = "invalid"
+                return
+            a.lo = a.hi = day
         elif k in ("year", "fz_year"):
             y = _int(g["y"])
             if k == "year" and not 1950 <= y <= 2035:

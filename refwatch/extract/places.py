@@ -2,7 +2,8 @@
 
 Needs: ``doc._.sentences`` (to leave out boilerplate). Adds: ``doc._.places``
 (list of :class:`PlaceMention`, each holding a :class:`PlaceRef` with the
-words as written).
+words as written). Adjectival forms the gazetteer lists ("Lao police",
+"Thai authorities") count as mentions of their country.
 
 The gazetteer (``refwatch.model.gazetteer``) is data with name variants in
 both romanisations, hangul and hanzi; it is loaded once per process.
@@ -42,10 +43,15 @@ def find_places(text: str) -> list[PlaceMention]:
     """Every gazetteer place named in ``text``."""
     from refwatch.model.gazetteer import place_ref
 
-    out = []
-    for m in _gazetteer().match(text):
-        out.append(PlaceMention(m.start, m.end, m.text, place_ref(m.place, m.text)))
-    return out
+    gazetteer = _gazetteer()
+    matches = gazetteer.match(text)
+    adjectives = gazetteer.match_adjectives(text)
+    if adjectives:  # "Lao police": kept where no name match covers it
+        taken = [(m.start, m.end) for m in matches]
+        matches = sorted(matches + [a for a in adjectives
+                                    if not any(s < a.end and a.start < e for s, e in taken)],
+                         key=lambda m: m.start)
+    return [PlaceMention(m.start, m.end, m.text, place_ref(m.place, m.text)) for m in matches]
 
 
 @Language.component("refwatch_places", assigns=["doc._.places"], requires=["doc._.sentences"])

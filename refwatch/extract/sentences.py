@@ -198,10 +198,13 @@ def _set_sent_starts(doc: Doc, sentences: list[Sentence]) -> None:
     idx = doc.to_array([IDX])
     flags = numpy.full((len(doc), 1), -1, dtype="int32").astype("uint64")
     flags[0, 0] = 1
-    for s in sentences:
-        i = int(numpy.searchsorted(idx, s.start))
-        if i < len(doc) and idx[i] == s.start:
-            flags[i, 0] = 1
+    if sentences:
+        starts = numpy.fromiter((s.start for s in sentences), dtype=idx.dtype, count=len(sentences))
+        pos = numpy.searchsorted(idx, starts)  # one call for all sentences
+        inside = pos < len(doc)
+        pos = pos[inside]
+        pos = pos[idx[pos] == starts[inside]]
+        flags[pos, 0] = 1
     doc.from_array([SENT_START], flags)
 
 

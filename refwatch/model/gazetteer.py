@@ -65,6 +65,7 @@ class Place:
     precision: int | None = None  # overrides the kind's precision (coordinates only approximate)
     province_level: bool = False  # municipality / special city that counts as a province
     notes: str | None = None
+    adjectives: tuple[str, ...] = ()  # "Lao": names the place only before a noun such as "police"
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ def _build_place(index: int, raw: Any, kinds: Iterable[str]) -> Place:
     names = raw.get("names", [])
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
         raise bad("'names' must be a list of non-empty strings")
+    adjectives = raw.get("adjectives", [])
+    if not isinstance(adjectives, list) or not all(isinstance(a, str) and a.isalpha() for a in adjectives):
+        raise bad("'adjectives' must be a list of single words")
     precision = raw.get("precision")
     if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
                                   or not 1 <= precision <= 6):
@@ -187,6 +191,7 @@ def _build_place(index: int, raw: Any, kinds: Iterable[str]) -> Place:
         lat=float(raw["lat"]), lon=float(raw["lon"]), parent=raw.get("parent"),
         names=tuple(ordered), pair=raw.get("pair"), precision=precision,
         province_level=bool(raw.get("province_level", False)), notes=raw.get("notes"),
+        adjectives=tuple(adjectives),
     )
 
 
@@ -195,7 +200,8 @@ class Gazetteer:
 
     def __init__(self, entries: Iterable[Mapping[str, Any]],
                  suffixes: Iterable[Mapping[str, Any]] = (),
-                 cjk_suffixes: Iterable[Mapping[str, Any]] = ()) -> None:
+                 cjk_suffixes: Iterable[Mapping[str, Any]] = (),
+                 adjective_nouns: Iterable[str] = ()) -> None:
         kinds = vocab.place_kinds()
         places: dict[str, Place] = {}
         position: dict[str, int] = {}
@@ -216,6 +222,7 @@ class Gazetteer:
         self._suffix_kinds = frozenset(k for s in self._suffixes for k in s.kinds)
         self._lookup_suffixes = [("".join(s.keys), s) for s in self._suffixes]
         self._build_indexes(position, list(cjk_suffixes))
+        self._compile_adjectives(list(adjective_nouns))
 
     # -- construction helpers ---------------------------------------------------
 
@@ -405,7 +412,34 @@ class Gazetteer:
                     self._match_cjk(text, start, run.end(), out, every_position=True)
         return out
 
+    def match_adjectives(self, text: str) -> list[PlaceMatch]:
+        """Adjectival forms that name a place: "Lao police", "Thai authorities".
+
+        Only the forms listed in an entry's ``adjectives`` (written with a
+        capital, as a whole word) and only right before one of the data's
+        ``adjective_nouns``: "Lao" alone may be a surname, and forms such as
+        "Chinese" or "North Korean" describe nationality far more often than
+        where something happened, so the data leaves them out. The match
+        covers the adjective only.
+        """
+        if self._adjective_re is None:
+            return []
+        # the word-start test is made here: a pattern opening with a look-behind
+        # makes ``re`` try every position of the text
+        return [PlaceMatch(m.start(), m.end(), m.group(), self._places[self._adjectives[m.group()]])
+                for m in self._adjective_re.finditer(text)
+                if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-")]
+
     # -- matcher internals ----------------------------------------------------------
+
+    def _compile_adjectives(self, nouns: list[str]) -> None:
+        self._adjectives = {form: place.id for place in self._places.values() for form in place.adjectives}
+        if not self._adjectives or not nouns:
+            self._adjective_re = None
+            return
+        forms = "|".join(re.escape(f) for f in sorted(self._adjectives, key=len, reverse=True))
+        words = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+        self._adjective_re = re.compile(rf"(?:{forms})(?=[ \t\u00a0]+(?i:{words})\b)")
 
     def _compile_start(self) -> None:
         """One regex for every place a name can start: capitalised words whose
@@ -523,7 +557,8 @@ def load_gazetteer() -> Gazetteer:
     """The gazetteer from ``model/data/gazetteer.json``, validated, built once per process."""
     path = resources.files("refwatch.model") / "data" / "gazetteer.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Gazetteer(data["places"], data.get("suffixes", ()), data.get("cjk_suffixes", ()))
+    return Gazetteer(data["places"], data.get("suffixes", ()), data.get("cjk_suffixes", ()),
+                     data.get("adjective_nouns", ()))
 
 
 def place_ref(place: Place, text: str) -> PlaceRef:

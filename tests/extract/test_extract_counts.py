@@ -217,3 +217,30 @@ def test_qualifiers_in_letters_the_regex_folds_do_not_crash():
     assert c.count.qualifier == "more_than"
     (s,) = find_shares("ſome 40% of them women")
     assert s.qualifier == "about"
+
+
+# --- ages, names and pronouns (round 2 fixes) ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A boy of 16 was among those detained at the border post.",
+    "Police took away a girl of 14 and her grandmother.",
+    "China acceded to the 1951 Refugee Convention decades ago.",
+])
+def test_ages_and_years_in_names_are_not_counts(text):
+    assert [c.text for c in find_counts(text)] == []
+
+
+def test_a_count_before_of_them_counts_people():
+    (c,) = find_counts("Police stopped the van near Yanji. Four of them were sent back.")
+    assert (c.count.best, c.head, c.refers_to) == (4, "persons", "persons")
+    (c,) = find_counts("Eleven were caught, six of whom were women.")[1:]
+    assert (c.count.best, c.refers_to) == (6, "persons")
+    assert find_counts("One of them escaped again.") == []  # "one of" is a pronoun
+
+
+def test_a_family_with_adjectives_counts_its_members():
+    (c,) = find_counts("A North Korean family of five reached Thailand after a month on the road.")
+    assert (c.count.best, c.head, c.refers_to) == (5, "family members", "persons")
+    assert c.text == "A North Korean family of five"
+    (c,) = find_counts("The man and his family of four were detained in Tumen.")
+    assert (c.count.best, c.head) == (4, "family members")

@@ -249,3 +249,28 @@ def _cpu(fn) -> float:
     t0 = time.process_time()
     fn()
     return time.process_time() - t0
+
+
+# --- a day with a relative year or month (round 2 fixes) ---------------------------
+
+@pytest.mark.parametrize("text, phrase, day", [
+    # a day written with "last year" is that day of the previous year, not the whole year
+    ("Guards took her away on the night of March 3 last year, her brother said.",
+     "the night of March 3 last year", date(2023, 3, 3)),
+    ("They were seized on 14 February last year near the river.", "14 February last year", date(2023, 2, 14)),
+    # "the Nth of last month" is that day, not the whole month
+    ("Police raided the flat on the 28th of last month.", "the 28th of last month", date(2024, 4, 28)),
+    ("He called home on the 2nd of this month.", "the 2nd of this month", date(2024, 5, 2)),
+])
+def test_a_day_with_a_relative_year_or_month_is_that_day(text, phrase, day):
+    pub = date(2024, 5, 20)
+    found = [d for d in find_dates(text, pub) if d.text.lower().endswith(phrase.lower())]
+    assert len(found) == 1, [d.text for d in find_dates(text, pub)]
+    assert (found[0].range.earliest, found[0].range.latest, found[0].range.precision) == (day, day, "day")
+
+
+def test_a_day_of_last_month_that_does_not_exist_is_skipped():
+    # published in March: "the 30th of last month" would be 30 February
+    assert [d.text for d in find_dates("It happened on the 30th of last month.", date(2023, 3, 10))] == []
+    (d,) = find_dates("It happened on the 28th of last month.", None)
+    assert d.range.earliest is None and d.relative  # unresolved, not guessed

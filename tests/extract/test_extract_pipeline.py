@@ -86,3 +86,11 @@ def test_a_doc_made_outside_extract_gives_the_same_events():
     assert doc._.text is None and doc_text(doc) == text and doc._.text == text
     doc = nlp()(text)
     assert [claim_to_json(c) for c in doc._.events] == [claim_to_json(c) for c in extract(text)]
+
+
+def test_lao_police_is_a_mention_of_laos_in_the_doc():
+    from refwatch.extract.pipeline import nlp
+
+    doc = nlp()("Lao police arrested seven North Koreans near the Mekong on 4 May 2022, a pastor said.")
+    assert [(p.text, p.ref.name, p.ref.kind) for p in doc._.places][:1] == [("Lao", "Laos", "country")]
+    assert [p.ref.name for p in nlp()("Chinese police arrested them.")._.places] == []

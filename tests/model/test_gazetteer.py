@@ -323,3 +323,28 @@ def test_validation_names_the_bad_entry(entries: list[dict], needle: str) -> Non
     with pytest.raises(GazetteerError) as err:
         Gazetteer(entries)
     assert needle in str(err.value)
+
+
+# --- adjectival forms (round 2) ----------------------------------------------------
+
+def test_lao_and_thai_before_a_governing_noun_name_the_country(gaz: Gazetteer) -> None:
+    text = "Lao police handed the group to the Thai authorities; later Lao officials denied it."
+    found = [(m.text, m.place.name) for m in gaz.match_adjectives(text)]
+    assert found == [("Lao", "Laos"), ("Thai", "Thailand"), ("Lao", "Laos")]
+
+
+@pytest.mark.parametrize("text", [
+    "Chinese police arrested them in Kunming.",  # too generic: never a place
+    "Mr Lao said the family had left.",  # a surname
+    "They ate Thai food on the way.",  # no governing noun
+    "lao police",  # the adjective is written with a capital
+])
+def test_adjectival_forms_stay_conservative(gaz: Gazetteer, text: str) -> None:
+    assert gaz.match_adjectives(text) == []
+
+
+def test_adjectives_must_be_single_words() -> None:
+    entry = {"id": "xx", "name": "Xland", "kind": "country", "country": "XX", "lat": 0, "lon": 0,
+             "adjectives": ["X land"]}
+    with pytest.raises(GazetteerError, match="adjectives"):
+        Gazetteer([entry])
