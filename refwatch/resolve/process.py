@@ -41,7 +41,8 @@ from refwatch.model.vocab import event_class, event_types, load
 from refwatch.security import audit
 from refwatch.security.roles import Principal, authorize, authorize_all, can
 from refwatch.resolve.events import ResolvedEvent, claim_id, event_to_dict, resolve_events
-from refwatch.resolve.people import PersonRecord, link_people, mentions_from_events
+from refwatch.resolve.linkage import link as link_people
+from refwatch.resolve.people import PersonRecord, mentions_from_events
 from refwatch.resolve.stats import stats as stats_rows
 from refwatch.store import claims as db
 from refwatch.store.claims import Sealer
