@@ -3,7 +3,7 @@
 Each area registers its commands from its own module so that the modules stay
 small: capture_cmds (init, ingest, search, documents, show, verify),
 extract_cmds (extract, eval), resolve_cmds (process, events, people, ...),
-security_cmds (user, key, audit, export), demo_cmds (demo).
+security_cmds (user, key, audit, export), demo_cmds (demo), serve_cmds (serve).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 from refwatch.cli.app import app
 
-_AREAS = ("capture_cmds", "extract_cmds", "resolve_cmds", "security_cmds", "demo_cmds")
+_AREAS = ("capture_cmds", "extract_cmds", "resolve_cmds", "security_cmds", "demo_cmds", "serve_cmds")
 
 
 def _register() -> None:

@@ -202,6 +202,7 @@ ARGS: dict[str, Callable[[World, str], list[str]]] = {
     "audit log": lambda w, r: ["audit", "log"],
     "export": lambda w, r: ["export", "--public", "--format", "json", str(w.root / f"public-{r}.json")],
     "demo": lambda w, r: ["demo", "--keep", "--data", str(w.data)],
+    "serve": lambda w, r: ["serve", "--check"],
 }
 
 
