@@ -214,6 +214,12 @@ _KOREAN_KINDS = {"ko", "ko_md"}
 _FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "d_relm", "year", "fz_year", "year_range", "decade")}
 _FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
 _DIGITS_RE = re.compile(r"[0-9]+")
+# Which digit runs a digit-family core can start at (its first match is at the
+# start of a maximal run): a four-digit year [12]NNN ("iso", "ko", "year",
+# "fz_year", "year_range", "decade" all open with one and then need a
+# non-digit), or a day/month of one or two digits ("ko_md", "dmy", "d_relm").
+_YEAR_RUN_KINDS = frozenset({"iso", "ko", "year", "fz_year", "year_range", "decade"})
+_SHORT_RUN_KINDS = frozenset({"ko_md", "dmy", "d_relm"})
 _MONTH_SCAN_RE = re.compile(rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
 
@@ -469,7 +475,8 @@ def _prefix(pre_rx: re.Pattern[str], text: str, s: int) -> re.Match[str] | None:
 def _collect(text: str) -> list[_Atom]:
     cands: list[_Atom] = []
     korean = _HANGUL_RE.search(text) is not None
-    digit_starts: list[int] | None = None
+    year_starts: list[int] | None = None
+    short_starts: list[int] = []
     month_starts: list[int] | None = None
     low = None if any(ch in text for ch in _FOLD_ODD) else text.lower()
     flat = None if low is None else " ".join(low.split())
@@ -484,9 +491,16 @@ def _collect(text: str) -> list[_Atom]:
             continue
         family = _FAMILY.get(kind)
         if family == "digit":
-            if digit_starts is None:
-                digit_starts = [m.start() for m in _DIGITS_RE.finditer(text)]
-            matches = [m for m in (core.match(text, p) for p in digit_starts) if m is not None]
+            if year_starts is None:
+                year_starts = []
+                for d in _DIGITS_RE.finditer(text):
+                    p, q = d.span()
+                    if q - p <= 2:
+                        short_starts.append(p)
+                    elif q - p == 4 and text[p] in "12":
+                        year_starts.append(p)
+            starts = year_starts if kind in _YEAR_RUN_KINDS else short_starts
+            matches = [m for m in (core.match(text, p) for p in starts) if m is not None]
         elif family == "month":
             if month_starts is None:
                 month_starts = [m.start() for m in _MONTH_SCAN_RE.finditer(text)]

@@ -60,8 +60,12 @@ class Sentence:
     skip: bool = False  # boilerplate or a repeated line
 
 
-# An end of sentence: terminal punctuation, optional closing quotes/brackets, then space.
-_END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s)|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+# An end of sentence: terminal punctuation, optional closing quotes/brackets, then
+# space; or a full stop between a lower-case word and a capitalised one
+# ("death.Two"). Written to start with the character class so that ``re``
+# skips ahead to the next [.!?] in C; the same matches as
+# ``[.!?]+[closers]*(?=\s)|(?<=[a-z]{2})\.(?=[A-Z][a-z])``, several times faster.
+_END_RE = re.compile(r"[.!?](?:(?<=[.!?])[.!?]*[\"”’')\]]*(?=\s)|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
 # Words whose trailing full stop is not a sentence end.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -72,16 +76,36 @@ _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
 _AD_RE = re.compile(r"^\s*\[ad_\d+\]")
 
 
+#: Every floating boilerplate pattern ("(AP Photo", "Getty Images)", "file photo")
+#: matches text holding one of these words, in ASCII letters that case folding
+#: maps to these exactly; a line holding neither is never searched.
+_FLOATING_HINTS = ("photo", "getty")
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(anchored boilerplate, floating boilerplate, list header) patterns.
+
+    Anchored patterns are tried at the line start only (``match``); the few
+    others are searched for anywhere in the line, and only when the line holds
+    one of :data:`_FLOATING_HINTS`.
+    """
     lex = load("triggers")
-    # Anchored patterns are tried at the line start only; the few others scan the line.
     anchored = [p[1:] for p in lex["boilerplate"] if p.startswith("^")]
     floating = [p for p in lex["boilerplate"] if not p.startswith("^")]
-    boiler = re.compile("(?:" + "|".join(f"(?:{p})" for p in anchored) + ")|.*?(?:"
-                        + "|".join(f"(?:{p})" for p in floating) + ")", re.IGNORECASE)
+    boiler = re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE)
+    floating_rx = re.compile("|".join(f"(?:{p})" for p in floating), re.IGNORECASE)
     list_header = re.compile(lex["list_headers"], re.IGNORECASE)
-    return boiler, list_header
+    return boiler, floating_rx, list_header
+
+
+def _is_boilerplate(line: str) -> bool:
+    """A stripped line that is scraped-page clutter (patterns in vocab "triggers")."""
+    boiler, floating, _ = _patterns()
+    if boiler.match(line) is not None:
+        return True
+    low = line.lower()
+    return any(h in low for h in _FLOATING_HINTS) and floating.search(line) is not None
 
 
 def _is_headline(line: str) -> bool:
@@ -92,11 +116,12 @@ def _is_headline(line: str) -> bool:
     return not s.endswith(("”", '"')) or s.count(" ") < 20
 
 
-_NON_WORD_RE = re.compile(r"[^\w]+")
+_WORD_RUN_RE = re.compile(r"\w+")
 
 
 def _norm(s: str) -> str:
-    return " ".join(_NON_WORD_RE.sub(" ", s.lower()).split())
+    """Lower-cased words joined by single spaces (every run of non-word characters is one gap)."""
+    return " ".join(_WORD_RUN_RE.findall(s.lower()))
 
 
 def _word_before(text: str, start: int, end: int) -> str:
@@ -147,7 +172,7 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with offsets, headline and skip flags."""
-    boiler, list_header = _patterns()
+    list_header = _patterns()[2]
     raw: list[tuple[int, int, int, int, bool, bool]] = []
     line_no = block = 0
     pos = 0
@@ -162,7 +187,7 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             block += 1 if raw and raw[-1][3] == block else 0
         else:
-            is_boiler = bool(boiler.match(stripped))
+            is_boiler = _is_boilerplate(stripped)
             if list_header.match(stripped):
                 in_list, is_boiler = True, True
             elif in_list and stripped[:1] in "-•*–":
