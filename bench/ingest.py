@@ -89,23 +89,37 @@ def generate(folder: Path, n: int, html: bool, seed: int = 7) -> None:
 
 
 class TreeRSS(threading.Thread):
-    """Samples the memory of this process and all its descendants.
+    """Samples the memory and CPU time of this process and all its descendants.
 
     Proportional set size (Pss): pages shared between the workers (forked from
     one server) are counted once overall, not once per process as RSS would.
+    Only the process tree is read (smaps_rollup is costly: reading it for every
+    process on the machine made this sampler a noticeable load of its own).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float = 0.5) -> None:
         super().__init__(daemon=True)
+        self.interval = interval
         self.peak = 0
         self.samples: list[int] = []
+        self.cpu: dict[int, float] = {}  # pid -> latest utime+stime seen (s)
         self.stop = False
 
     def run(self) -> None:
         while not self.stop:
-            self.samples.append(tree_rss(os.getpid()))
-            self.peak = max(self.peak, self.samples[-1])
-            time.sleep(0.2)
+            self.sample()
+            time.sleep(self.interval)
+
+    def sample(self) -> None:
+        pss, cpu = tree_usage(os.getpid())
+        self.cpu.update(cpu)
+        self.samples.append(pss)
+        self.peak = max(self.peak, pss)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time (this process now, its descendants as last sampled)."""
+        own = os.times()
+        return own.user + own.system, sum(t for pid, t in self.cpu.items() if pid != os.getpid())
 
     def trace(self) -> str:
         """Memory at each quarter of the run: flat or growing."""
@@ -114,31 +128,45 @@ class TreeRSS(threading.Thread):
         return " / ".join(f"{m / 2**20:.0f}" for m in marks)
 
 
-def _pss(pid: str) -> int:
+def _pss(pid: int) -> int:
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith("Pss:"):
             return int(line.split()[1]) * 1024
     return 0
 
 
-def tree_rss(root: int) -> int:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """(Pss in bytes, {pid: CPU seconds}) of ``root`` and its descendants."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(stat[1])
-            rss[int(entry)] = _pss(entry)
+            cpu[int(entry)] = (int(stat[11]) + int(stat[12])) / _TICK
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [root]
+    tree, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        tree[pid] = cpu.get(pid, 0.0)
         todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    total = 0
+    for pid in tree:
+        try:
+            total += _pss(pid)
+        except OSError:
+            continue
+    return total, tree
+
+
+def loadavg() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
 def run(label: str, n: int, html: bool, keep: Path | None, workers: int) -> None:
@@ -154,20 +182,26 @@ def run(label: str, n: int, html: bool, keep: Path | None, workers: int) -> None
         (data).mkdir(parents=True, exist_ok=True)
         (data / "bench.key").write_bytes(key)  # raw data key for bench/search.py (bench only)
     sampler = TreeRSS()
-    sampler.start()
+    load_before = loadavg()
     with Store.init(settings, key) as store:
-        t0 = time.perf_counter()
+        sampler.sample()
+        cpu0 = sampler.cpu_seconds()
+        sampler.start()
+        t0, thread0 = time.perf_counter(), time.thread_time()
         summary = ingest_paths(store, [inputs], ingested_by="bench", workers=workers)
-        elapsed = time.perf_counter() - t0
+        elapsed, writer_thread = time.perf_counter() - t0, time.thread_time() - thread0
     sampler.stop = True
     sampler.join()
+    cpu_main, cpu_children = (after - before for after, before in zip(sampler.cpu_seconds(), cpu0))
+    cpu = cpu_main + cpu_children
     assert summary.ingested == n and not summary.failed, summary.to_json() | {"failed": summary.failed[:3]}
     rate = n / elapsed
     cores = min(workers, os.cpu_count() or 1)
     print(f"{label}: {n} documents in {elapsed:.1f} s = {rate:,.0f} documents/s "
           f"({rate / cores:,.0f}/s per core, {workers} reader processes); "
           f"peak memory (Pss) of process tree {sampler.peak / 2**20:.0f} MB "
-          f"(at 1/4, 1/2, 3/4, end: {sampler.trace()} MB)")
+          f"(at 1/4, 1/2, 3/4, end: {sampler.trace()} MB); CPU time of the tree {cpu:.1f} s "
+          f"({cpu / n * 1e6:,.0f} µs/document; writer process {cpu_main:.1f} s of which its main thread {writer_thread:.1f} s, readers {cpu_children:.1f} s); load average {load_before} before, {loadavg()} after")
     shutil.rmtree(inputs, ignore_errors=True)
     if not keep:
         shutil.rmtree(tmp, ignore_errors=True)

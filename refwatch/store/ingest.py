@@ -1,17 +1,21 @@
 """Ingest: read files, keep their original bytes, store documents, log custody.
 
 Order of writes, which is what makes a killed ingest safe to re-run:
-1. the original bytes go to the blob store (atomic rename, fsynced) — in the
-   worker that read the file;
-2. the rows (document, its FTS entry through a trigger or generated column,
-   the custody entry) are committed together, a batch per transaction.
-A kill between 1 and 2 leaves blobs without rows: harmless, and the re-run
-finds the blob already there and commits the row. A document row therefore
-never exists without its blob, and a re-run never duplicates: hashes already
-stored are skipped (one query per batch) and ``sha256`` is unique.
+1. the worker that read a file seals its original bytes and renames them into
+   the blob store, without waiting for the disk;
+2. the writer (this process) takes a batch of rows and, while it inserts them,
+   flushes the batch's blobs to disk in one barrier (parallel fsyncs, see
+   ``BlobStore.make_durable``); only when that barrier is done does it commit
+   the rows (document, its FTS entries through triggers, the custody entry),
+   all in one transaction.
+So a committed row always names a blob that is on disk. A kill (or power
+cut) before the commit leaves blobs without rows: harmless, the re-run checks
+each blob it finds (a blob that does not open is written again) and commits
+the row. A re-run never duplicates: hashes already stored are skipped (one
+query per batch) and ``sha256`` is unique.
 
-Reading and parsing (the expensive part for HTML or PDF) runs in a pool of
-worker processes; one writer (this process) owns the database connection.
+Reading, parsing, hashing and sealing (the expensive part for HTML or PDF) run
+in a pool of worker processes; one writer owns the database connection.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from refwatch.model.records import CapturedDocument
@@ -31,10 +37,11 @@ from refwatch.store import custody, documents
 from refwatch.store.blobs import BlobStore
 from refwatch.store.core import Store
 from refwatch.store.schema import custody as custody_table
+from refwatch.store.schema import documents as documents_table
 
 
-BATCH_SIZE = 500  # documents per transaction (one WAL fsync each)
-TASK_SIZE = 32  # files per task handed to a worker
+BATCH_SIZE = 1000  # documents per transaction (one WAL fsync and one blob barrier each)
+TASK_SIZE = 64  # files per task handed to a worker
 OPTIMIZE_AFTER = 2000  # documents added in one run before the search index is merged
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
@@ -114,7 +121,7 @@ def _stage(path: str, docs: Iterable[CapturedDocument], options: _Options,
     rows = []
     try:
         for doc in docs:
-            blobs.put(doc.sha256, doc.original)
+            blobs.put(doc.sha256, doc.original, durable=False)  # the writer's barrier makes it durable
             rows.append(documents.to_row(doc, ingested_by=options.ingested_by, source=options.source,
                                          published=options.published,
                                          captured_at=datetime.now(timezone.utc)))
@@ -141,6 +148,7 @@ class _Writer:
     def __init__(self, store: Store, summary: IngestSummary, batch_size: int) -> None:
         self.store, self.summary, self.batch_size = store, summary, batch_size
         self.pending: list[tuple[str, dict[str, Any]]] = []
+        self._barrier = ThreadPoolExecutor(1, thread_name_prefix="blob-barrier")
 
     def add(self, outcome: _Outcome) -> None:
         self.summary.failed.extend(outcome.item_errors)
@@ -157,6 +165,9 @@ class _Writer:
             return
         try:
             self._commit(batch)
+        except OSError as exc:  # the blobs could not be made durable: no row may name them
+            reason = f"cannot write to the blob store: {exc.strerror or type(exc).__name__}"
+            self.summary.failed.extend((path, reason) for path, _ in batch)
         except SQLAlchemyError:
             # Find the culprit: one transaction per document; the good ones are kept.
             for item in batch:
@@ -164,6 +175,12 @@ class _Writer:
                     self._commit([item])
                 except SQLAlchemyError as exc:
                     self.summary.failed.append((item[0], f"could not be stored ({type(exc.orig or exc).__name__})"))
+                except OSError as exc:
+                    self.summary.failed.append(
+                        (item[0], f"cannot write to the blob store: {exc.strerror or type(exc).__name__}"))
+
+    def close(self) -> None:
+        self._barrier.shutdown(wait=True)
 
     def _commit(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
         with self.store.write() as conn:
@@ -174,12 +191,40 @@ class _Writer:
                     continue
                 seen.add(row["sha256"])
                 fresh.append(row)
-            documents.insert_many(conn, fresh)
-            entries = custody_entries(fresh)
-            if entries:
-                conn.execute(custody_table.insert(), entries)
+            # The disk flush of the blobs runs while the rows are inserted (the
+            # insert is CPU work, the flush is waiting); the commit waits for it.
+            durable: Future = self._barrier.submit(self.store.blobs.make_durable,
+                                                    [row["sha256"] for row in fresh])
+            try:
+                insert_documents(conn, fresh)
+                entries = custody_entries(fresh)
+                if entries:
+                    conn.execute(custody_table.insert(), entries)
+            finally:
+                durable.result()  # raises OSError if a flush failed: the transaction rolls back
         self.summary.ingested += len(fresh)
         self.summary.duplicates += len(batch) - len(fresh)
+
+
+def insert_documents(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert document rows; on SQLite as few multi-row statements as possible.
+
+    Why: each documents INSERT fires the FTS5 triggers, and FTS5 writes its
+    pending index data out as a new segment at the start of every statement
+    (statement savepoint) — so an executemany of N rows writes N tiny segments
+    that FTS5 then keeps merging: ~60% of the writer's time. ``RETURNING``
+    makes SQLAlchemy send the rows as multi-row ``INSERT ... VALUES`` pages
+    ("insertmanyvalues"), one segment per page instead of per row.
+
+    Rows that ``documents.insert_many`` would change before writing (sealed
+    testimonies, PostgreSQL only today) go through it unchanged.
+    """
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite" and documents._sealed_rows(conn, rows) is rows:  # noqa: SLF001
+        conn.execute(documents_table.insert().returning(documents_table.c.id), rows)
+    else:
+        documents.insert_many(conn, rows)
 
 
 def custody_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -199,9 +244,12 @@ def ingest_documents(store: Store, docs: Iterable[CapturedDocument], *, ingested
     writer = _Writer(store, summary, batch_size)
     options = _Options(store.blobs, published, source, ingested_by or custody.current_user(),
                        None, None)
-    for doc in docs:
-        writer.add(_stage(doc.filename or path, [doc], options, store.blobs))
-    writer.flush()
+    try:
+        for doc in docs:
+            writer.add(_stage(doc.filename or path, [doc], options, store.blobs))
+        writer.flush()
+    finally:
+        writer.close()
     return summary
 
 
@@ -241,14 +289,17 @@ def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: date 
         workers = min(os.cpu_count() or 1, 4)
     if stdin_paths or workers == 0 or len(file_paths) < 2 * TASK_SIZE:
         _init_worker(options)
-    if stdin_paths:  # stdin belongs to this process
-        report(_read_files(stdin_paths[:1]))
-    if workers == 0 or len(file_paths) < 2 * TASK_SIZE:
-        for start in range(0, len(file_paths), TASK_SIZE):
-            report(_read_files(file_paths[start:start + TASK_SIZE]))
-    else:
-        _run_pool(file_paths, options, workers, report)
-    writer.flush()
+    try:
+        if stdin_paths:  # stdin belongs to this process
+            report(_read_files(stdin_paths[:1]))
+        if workers == 0 or len(file_paths) < 2 * TASK_SIZE:
+            for start in range(0, len(file_paths), TASK_SIZE):
+                report(_read_files(file_paths[start:start + TASK_SIZE]))
+        else:
+            _run_pool(file_paths, options, workers, report, batch_size)
+        writer.flush()
+    finally:
+        writer.close()
     _maybe_optimize(store, summary.ingested)
     return summary
 
@@ -266,12 +317,14 @@ def _maybe_optimize(store: Store, added: int) -> None:
 
 
 def _run_pool(paths: list[str], options: _Options, workers: int,
-              report: Callable[[list[_Outcome]], None]) -> None:
+              report: Callable[[list[_Outcome]], None], batch_size: int = BATCH_SIZE) -> None:
     # forkserver: workers must not inherit this process's open SQLite handles
     # (closing an inherited descriptor drops the parent's POSIX locks).
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["refwatch.store.ingest", "refwatch.capture"])
-    window = workers * 4  # bounded in-flight tasks keep memory flat
+    # Bounded in-flight tasks keep memory flat; the window must exceed a batch,
+    # or the workers sit idle while the writer commits one.
+    window = max(workers * 4, 2 * batch_size // TASK_SIZE + workers)
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
         in_flight: deque = deque()
         for start in range(0, len(paths), TASK_SIZE):
