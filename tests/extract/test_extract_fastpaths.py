@@ -76,3 +76,16 @@ def test_digit_family_dates_start_only_at_year_or_short_runs() -> None:
             for tail in ("", " ", "s", "-01-02", "년", "월", "th of last month", " March", "–2019"):
                 assert cores[kind].match(run + tail) is None or len(run) == 4 and run[0] in "12", (kind, run, tail)
     assert dates.find_dates("On 9 October 2023 and in 2019.")[0].range.earliest.isoformat() == "2023-10-09"
+
+
+def test_date_phrase_hint_regexes_find_exactly_the_listed_phrases() -> None:
+    words = ["day", "days", "week", "weeks", "months", "year", "decade", "decades", "ago", "earlier", "later",
+             "the", "past", "last", "previous", "spring", "summer", "fall", "winter", "autumn", " ", "s", "x",
+             "thee", "yearsago", "the past", "days ago", "the autumn"]
+    rng = random.Random(7)
+    samples = ["".join(rng.choice(words) + rng.choice(["", " ", "  "]) for _ in range(rng.randrange(1, 10)))
+               for _ in range(4000)]
+    for kind, rx in dates._PHRASE_HINT_RES.items():
+        phrases = dates._PHRASE_HINTS[kind]
+        for s in samples:
+            assert (rx.search(s) is not None) == any(h in s for h in phrases), (kind, s)
