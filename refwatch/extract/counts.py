@@ -214,6 +214,10 @@ _RANGE_AFTER_RE = re.compile(
 _SUFFIX_RE = re.compile(r"(?i:\s*(?P<s>\+|-odd\b|-plus\b|\s(?:or\s+more|and\s+more|or\s+above|plus|or\s+so|odd|or\s+fewer|or\s+less)\b))")
 _OF_RE = re.compile(r"(?i:\s+of(?:\s+(?:the|these|those|their))?)\s+(?=[A-Za-z])")
 _WORD_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’]*)")
+# Up to six words separated only by whitespace (a noun phrase does not run
+# across punctuation): what six successive ``_WORD_RE`` matches read.
+_WORDS6_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’]*)" + "".join(
+    r"(?:\s*([A-Za-z][A-Za-z'’]*)" for _ in range(5)) + ")?" * 5)
 
 # Context that says the number is not a head count.
 _BEFORE_EXCLUDE_RE = re.compile(
@@ -447,17 +451,16 @@ def _read_head(text: str, pos: int) -> tuple[str | None, int, bool]:
     shows the number is a duration/measure/money, not a count.
     """
     words: list[tuple[str, int]] = []
-    p = pos
-    for _ in range(6):
-        m = _WORD_RE.match(text, p)
-        if not m:
-            break
-        # a noun phrase does not run across punctuation other than a hyphen
-        gap = text[p:m.start(1)]
-        if gap.strip():
-            break
-        words.append((m.group(1).lower().replace("’", "'"), m.end(1)))
-        p = m.end(1)
+    run = _WORDS6_RE.match(text, pos)
+    if run is not None:
+        # one lower-casing for the whole run: ASCII letters and apostrophes keep their length
+        base = run.start()
+        low = run.group().lower().replace("’", "'")
+        for k in range(1, 7):
+            w_end = run.end(k)
+            if w_end < 0:
+                break
+            words.append((low[run.start(k) - base:w_end - base], w_end))
     if words and words[0][0] in _NOT_COUNT_HEADS:
         return None, pos, True
     collected: list[str] = []

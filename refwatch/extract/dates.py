@@ -281,6 +281,25 @@ _PHRASE_HINT_RES: dict[str, re.Pattern[str]] = {
     "season_in": re.compile(r"the (?:spring|summer|autumn|fall|winter)"),
     "past_n": re.compile(r"the (?:past|last|previous) "),
 }
+# "state" phrases split in two: those tested one by one, and "<first> <second>"
+# pairs, found by scanning for " <second>" and looking at what precedes it.
+_STATE_FIRSTS = ("still", "now", "is", "are", "to be")
+_STATE_SECONDS_RE = re.compile(r" (?:held|detained|imprisoned|in detention|in custody)")
+_STATE_SINGLES = tuple(h for h in _PHRASE_HINTS["state"]
+                       if h not in _phrases(_STATE_FIRSTS, ("held", "detained", "imprisoned", "in detention",
+                                                            "in custody")))
+
+
+def _has_state_phrase(flat: str) -> bool:
+    """``any(h in flat for h in _PHRASE_HINTS["state"])``, with fewer substring scans."""
+    if any(h in flat for h in _STATE_SINGLES):
+        return True
+    for m in _STATE_SECONDS_RE.finditer(flat):
+        if flat.endswith(_STATE_FIRSTS, 0, m.start()):
+            return True
+    return False
+
+
 # Required prefixes that end in whitespace after one of these words: a core
 # match whose preceding text (ASCII, spaces stripped) ends otherwise is
 # dropped without running the prefix regex.
@@ -294,8 +313,33 @@ _PREFIX_WORDS: dict[str, tuple[str, ...]] = {
 _PREFIX_REACH = {kind: max(map(len, words)) + 1 for kind, words in _PREFIX_WORDS.items()}
 
 
+_FUZZY_LAST_WORDS = ("early", "mid", "late", "of")
+
+
+def _fuzzy_prefix_impossible(text: str, s: int) -> bool:
+    """True when no ``_FUZZY`` prefix ("early ", "mid-", "the end of ") ends at ``s``.
+
+    Every fuzzy phrase ends in one of ``_FUZZY_LAST_WORDS`` followed by
+    spaces or a hyphen with optional spaces. Exact on ASCII only (the
+    regex's case folding differs from ``str.lower`` for a few letters).
+    """
+    tail = text[max(0, s - 45):s]
+    if not tail:
+        return True
+    if not tail.isascii():
+        return False
+    stripped = tail.rstrip()
+    if stripped.endswith("-"):
+        stripped = stripped[:-1].rstrip()
+    elif len(stripped) == len(tail):
+        return True  # neither whitespace nor a hyphen before the core
+    return not stripped[-6:].lower().endswith(_FUZZY_LAST_WORDS)
+
+
 def _prefix_impossible(kind: str, text: str, s: int) -> bool:
     """True when the required prefix of ``kind`` surely does not end at ``s``."""
+    if kind == "fz_year":
+        return _fuzzy_prefix_impossible(text, s)
     words = _PREFIX_WORDS.get(kind)
     if words is None:
         return False
@@ -488,21 +532,32 @@ def _collect(text: str) -> list[_Atom]:
     short_starts: list[int] = []
     month_starts: list[int] | None = None
     low = None if any(ch in text for ch in _FOLD_ODD) else text.lower()
-    flat = None if low is None else " ".join(low.split())
+    flat: str | None = None  # built on first use
+    hint_seen: dict[tuple[str, ...], bool] = {}  # several kinds share one hint tuple
     for kind, core, pre_rx, required in _COMPILED:
         if kind in _KOREAN_KINDS and not korean:
             continue
         hints = _SCAN_HINTS.get(kind)
-        if hints is not None and low is not None and not any(h in low for h in hints):
-            continue
-        phrases = _PHRASE_HINTS.get(kind)
-        if phrases is not None and flat is not None:
-            phrase_re = _PHRASE_HINT_RES.get(kind)
-            if phrase_re is not None:
-                if phrase_re.search(flat) is None:
-                    continue
-            elif not any(h in flat for h in phrases):
+        if hints is not None and low is not None:
+            seen = hint_seen.get(hints)
+            if seen is None:
+                seen = hint_seen[hints] = any(h in low for h in hints)
+            if not seen:
                 continue
+        phrases = _PHRASE_HINTS.get(kind)
+        if phrases is not None and low is not None:
+            if flat is None:
+                flat = " ".join(low.split())
+            if kind == "state":
+                if not _has_state_phrase(flat):
+                    continue
+            else:
+                phrase_re = _PHRASE_HINT_RES.get(kind)
+                if phrase_re is not None:
+                    if phrase_re.search(flat) is None:
+                        continue
+                elif not any(h in flat for h in phrases):
+                    continue
         family = _FAMILY.get(kind)
         if family == "digit":
             if year_starts is None:
@@ -532,11 +587,11 @@ def _collect(text: str) -> list[_Atom]:
                     continue
             if required and _prefix_impossible(kind, text, s):
                 continue
-            g = m.groupdict()
             if pre_rx is not None:
                 pm = _prefix(pre_rx, text, s)
                 if pm is None or (required and pm.end() == pm.start("_all")):
                     continue
+                g = m.groupdict()
                 pg = pm.groupdict()
                 for key, val in pg.items():
                     if val is not None:
@@ -549,6 +604,8 @@ def _collect(text: str) -> list[_Atom]:
                 pre_start = pm.start("pre") if pg.get("pre") else (pm.start("pre2") if pg.get("pre2") else s)
                 if pg.get("pre") or pg.get("pre2"):
                     s = pre_start
+            else:
+                g = m.groupdict()
             if kind == "year" and _COUNT_AFTER_YEAR_RE.match(text, e):
                 continue  # "in 2000 people": a count
             if kind == "m" and g["m"].lower() in ("may", "march") and not (g.get("trig") or "").strip()[:1].isalpha():

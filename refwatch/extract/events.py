@@ -1093,12 +1093,16 @@ def _to_claim(ev: _Event, text: str, published: date | None) -> Claim:
     sources: list[str] = []
     spans: set[tuple[int, int]] = set()
     share = None
+    place_names: set[str] = set()
+    victim_names: set[str] = set()
     for m in ev.members:
         for p in m.places:
-            if all(p.name != q.name for q in places):
+            if p.name not in place_names:  # first mention of each place name wins
+                place_names.add(p.name)
                 places.append(p)
         for nm, tx in m.victims:
-            if all(nm != v.name for v in victims):
+            if nm not in victim_names:
+                victim_names.add(nm)
                 victims.append(Victim(name=nm, text=tx))
         for s in m.sources:
             if s not in sources:

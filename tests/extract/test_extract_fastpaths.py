@@ -89,3 +89,59 @@ def test_date_phrase_hint_regexes_find_exactly_the_listed_phrases() -> None:
         phrases = dates._PHRASE_HINTS[kind]
         for s in samples:
             assert (rx.search(s) is not None) == any(h in s for h in phrases), (kind, s)
+
+
+def _plain_words(text: str, pos: int) -> list[tuple[str, int]]:
+    """The word-by-word reading ``counts._read_head`` used before ``_WORDS6_RE``."""
+    words: list[tuple[str, int]] = []
+    p = pos
+    for _ in range(6):
+        m = counts._WORD_RE.match(text, p)
+        if not m or text[p:m.start(1)].strip():
+            break
+        words.append((m.group(1).lower().replace("’", "'"), m.end(1)))
+        p = m.end(1)
+    return words
+
+
+def test_head_words_read_in_one_match_equal_word_by_word_reading() -> None:
+    rng = random.Random(11)
+    pieces = ["Men", "women", "NORTH", "Korean's", "O’Brien", "-", ",", " ", "  ", "\n", "\u00a0", "7", "İ", "ſ",
+              "é", "x", "persons", "of", "'", "’"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 14)))
+        for pos in range(len(text) + 1):
+            run = counts._WORDS6_RE.match(text, pos)
+            fast = [] if run is None else [
+                (run.group(k).lower().replace("’", "'"), run.end(k)) for k in range(1, 7) if run.end(k) >= 0]
+            assert fast == _plain_words(text, pos), (text, pos)
+            head = counts._read_head(text, pos)
+            assert head[1] >= pos or head[0] is None, (text, pos)
+
+
+def test_state_phrase_check_equals_substring_test_of_every_phrase() -> None:
+    rng = random.Random(12)
+    words = ["still", "now", "is", "are", "to be", "held", "detained", "imprisoned", "in detention", "in custody",
+             "in", "this", "currently", "remain", "being", "at present", "x", "  ", " ", "jail", "prison", "known"]
+    phrases = dates._PHRASE_HINTS["state"]
+    for _ in range(6000):
+        s = "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 8)))
+        assert dates._has_state_phrase(s) == any(h in s for h in phrases), s
+
+
+def test_fuzzy_prefix_precheck_never_drops_a_prefix_the_regex_finds() -> None:
+    prefix_rx = dict((kind, pre) for kind, _core, pre, _req in dates._COMPILED)["fz_year"]
+    rng = random.Random(13)
+    hits = 0
+    pieces = ["early", "Early", "EARLY", "mid", "Mid", "late", "the end of", "the first half of", "of", "-", " ",
+              "  ", "\n", "x", "amid", "mid–", "ſ", "ı", "the", "middle", "quarter", "week", "chocolate", "1"]
+    for _ in range(6000):
+        tail = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
+        text = tail + "2019"
+        s = len(tail)
+        found = dates._prefix(prefix_rx, text, s)
+        found = found is not None and found.end() != found.start("_all")
+        if found:
+            hits += 1
+            assert not dates._prefix_impossible("fz_year", text, s), text
+    assert hits > 50  # the sample does exercise real prefixes
