@@ -253,3 +253,16 @@ def test_a_tally_of_cases_does_not_absorb_a_named_persons_story():
             "Pak Yu-na was arrested in Yanji in May 2023.")
     got = [(c.type, c.count.best if c.count else None) for c in extract(text, PUB)]
     assert got.count(("arrest", 12)) == 1 and ("arrest", 1) in got
+
+
+def test_died_in_custody_takes_the_date_of_its_sentence():
+    (c,) = extract("Her father died in custody in Shenyang in March 2022.", PUB)
+    assert c.type == "death"
+    assert (c.date.earliest, c.date.latest) == (date(2022, 3, 1), date(2022, 3, 31))
+
+
+def test_sent_home_and_taken_into_custody_are_events_with_their_figures():
+    text = ("Roughly 30 North Koreans were taken into custody in Dandong in early May. "
+            "Around 40 others were sent home to North Korea in late April.")
+    got = {c.type: c.count.best for c in extract(text, PUB)}
+    assert got == {"arrest": 30, "repatriation": 40}

@@ -214,3 +214,43 @@ def test_anchor_reach_is_zero_only_for_words_that_open_their_patterns():
     assert reach["held"] > 0 and reach["custody"] > 0  # "(are|is|...) held", "in (police )?custody"
     assert _unblocked("The two remain held in Tumen.") == ["detention"]
     assert _unblocked("Both are now in police custody in Yanji.") == ["detention"]
+
+
+# --- common phrasings of the genre (sentences written for these tests) -----------------------------
+
+def _unblocked_types(text: str) -> list[str]:
+    return [t.type for t in _triggers(text) if not t.blocked]
+
+
+def test_sent_home_and_handed_to_the_north_are_repatriations():
+    for text in ("The couple was sent home to North Korea late last month.",
+                 "The men were handed to North Korean guards at the Dandong bridge.",
+                 "They were turned over to the North Korean Ministry of State Security.",
+                 "Around 40 people were expelled to the DPRK in April.",
+                 "The pair was returned to the DPRK through Namyang."):
+        assert _unblocked_types(text) == ["repatriation"], text
+
+
+def test_custody_phrasings_are_arrests():
+    for text in ("Roughly 30 North Koreans were taken into custody in Dandong.",
+                 "Her husband was taken into police custody by security agents in February.",
+                 "My mother was taken by the police in 2010.",
+                 "Chinese police raided a house in Shenyang and took away eight North Koreans.",
+                 "Eleven North Koreans were intercepted by border guards near Changbai.",
+                 "Three women were picked up by local public security officers in Yanji."):
+        assert _unblocked_types(text)[:1] == ["arrest"], text
+
+
+def test_died_in_custody_is_one_death_not_a_detention():
+    assert _unblocked_types("Her father died in custody in Shenyang in March 2022.") == ["death"]
+    assert _unblocked_types("He was tortured to death in a holding centre.") == ["death"]
+
+
+def test_never_seen_again_is_a_disappearance():
+    assert "disappearance" in _unblocked_types("She was taken by the police and I never saw her again.")
+
+
+def test_habitual_statements_are_generic():
+    (t,) = _triggers("Detainees there are normally handed to North Korea's security ministry at Sinuiju.")
+    assert t.blocked and t.reason == "generic"
+    assert all(t.blocked for t in _triggers("As a rule, those caught are sent back within weeks."))
