@@ -42,6 +42,7 @@ from refwatch.extract.numbers import (
     SHARE_WORDS,
     VAGUE_FLOORS,
     VAGUE_RE_SRC,
+    lower_same_length,
     parse_number,
 )
 from refwatch.extract.triggers import literal_trie
@@ -521,15 +522,16 @@ def _read_head(text: str, pos: int) -> tuple[str | None, int, bool]:
 
 # --- counts -------------------------------------------------------------------
 
-def find_counts(text: str) -> list[CountMention]:
+def find_counts(text: str, low: str | None = None) -> list[CountMention]:
     """Every number in ``text`` that could count people, cases or things.
 
     Years, dates, ages, times, money, percentages, ordinals, numbers in names
     and durations are left out. See the module docstring for qualifiers.
+    ``low`` is ``lower_same_length(text)`` when the caller already has it.
     """
     out: list[CountMention] = []
     pos = 0
-    for p in _candidates(text):
+    for p in _candidates(text, low):
         if p < pos:
             continue
         m = _ANCHOR_RE.match(text, p)
@@ -547,14 +549,14 @@ def find_counts(text: str) -> list[CountMention]:
     return out
 
 
-def _candidates(text: str) -> list[int]:
+def _candidates(text: str, low: str | None = None) -> list[int]:
     """Where a number may start: digit runs, and number words found by a
     plain literal scan of the lower-cased text (fast; ``(?i)`` alternations
-    at every position cost ten times more)."""
+    at every position cost ten times more). ``low`` is that text if the
+    caller has it (:func:`refwatch.extract.sentences.lower_same_length`)."""
     starts = [m.start() for m in _DIGIT_RUN_RE.finditer(text)]
-    low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lower-cased
-        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    if low is None:
+        low = lower_same_length(text)
     for m in _WORD_SCAN_RE.finditer(low):
         p = m.start()
         if p == 0 or not low[p - 1].isalpha():
@@ -709,7 +711,7 @@ def _korean_counts(text: str) -> list[CountMention]:
 
 # --- shares -------------------------------------------------------------------
 
-def _share_matches(text: str) -> list[re.Match[str]]:
+def _share_matches(text: str, low: str | None = None) -> list[re.Match[str]]:
     """Matches of both share patterns, in text order.
 
     The number pattern is tried only where a run of digits starts: its
@@ -726,7 +728,8 @@ def _share_matches(text: str) -> list[re.Match[str]]:
         if m is not None:
             found.append(m)
             done = m.end()
-    low = text.lower()
+    if low is None:
+        low = lower_same_length(text)
     if (any(h in low for h in _SHARE_WORD_HINTS) and _SHARE_WORD_HINT_RE.search(low) is not None) \
             or "ı" in text or "İ" in text or "ſ" in text:
         words = list(_SHARE_WORD_RE.finditer(text))
@@ -735,10 +738,13 @@ def _share_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def find_shares(text: str) -> list[ShareMention]:
-    """Proportions with the group they describe: "over 70% of them women"."""
+def find_shares(text: str, low: str | None = None) -> list[ShareMention]:
+    """Proportions with the group they describe: "over 70% of them women".
+
+    ``low`` is ``lower_same_length(text)`` when the caller already has it.
+    """
     out: list[ShareMention] = []
-    for m in _share_matches(text):
+    for m in _share_matches(text, low):
         start, end = m.start(), m.end()
         before = text[max(0, start - 60):start]
         if m.re is _SHARE_NUM_RE:

@@ -28,7 +28,7 @@ from refwatch.extract import triggers as _triggers  # noqa: F401
 from refwatch.extract import victims as _victims  # noqa: F401
 from refwatch.extract.counts import find_counts, find_shares
 from refwatch.extract.dates import find_dates
-from refwatch.extract.sentences import doc_text
+from refwatch.extract.sentences import doc_lower, doc_text
 from refwatch.model.records import Claim
 
 __all__ = ["build_pipeline", "nlp", "extract", "extract_many", "claim_to_json", "COMPONENTS"]
@@ -46,7 +46,7 @@ for _name in _EXTENSIONS:
 @Language.component("refwatch_dates", assigns=["doc._.dates"], requires=["doc._.sentences"])
 def dates_component(doc: Doc) -> Doc:
     """Dates as day ranges (refwatch.extract.dates), resolved against ``doc._.published``."""
-    doc._.dates = find_dates(doc_text(doc), doc._.published)
+    doc._.dates = find_dates(doc_text(doc), doc._.published, low=doc_lower(doc))
     return doc
 
 
@@ -54,8 +54,9 @@ def dates_component(doc: Doc) -> Doc:
 def counts_component(doc: Doc) -> Doc:
     """Head counts and shares (refwatch.extract.counts)."""
     text = doc_text(doc)
-    doc._.counts = find_counts(text)
-    doc._.shares = find_shares(text)
+    low = doc_lower(doc)
+    doc._.counts = find_counts(text, low)
+    doc._.shares = find_shares(text, low)
     return doc
 
 

@@ -24,12 +24,15 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from refwatch.extract.numbers import lower_same_length
 from refwatch.model.vocab import load
 
-__all__ = ["Sentence", "doc_text", "split_sentences", "sentences_component"]
+__all__ = ["Sentence", "doc_text", "doc_lower", "split_sentences", "sentences_component"]
 
 if not Doc.has_extension("text"):
     Doc.set_extension("text", default=None)
+if not Doc.has_extension("lower"):
+    Doc.set_extension("lower", default=None)
 
 
 def doc_text(doc: Doc) -> str:
@@ -45,6 +48,17 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc._.text = text
     return text
+
+
+def doc_lower(doc: Doc) -> str:
+    """The document text lower-cased with offsets kept (``lower_same_length``),
+    computed once per document and shared by every component that scans
+    lower-case literals (dates, counts, shares; triggers and sources can too)."""
+    low = doc._.lower
+    if low is None:
+        low = lower_same_length(doc_text(doc))
+        doc._.lower = low
+    return low
 
 
 @dataclass(frozen=True, slots=True)

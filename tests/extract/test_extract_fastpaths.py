@@ -78,17 +78,107 @@ def test_digit_family_dates_start_only_at_year_or_short_runs() -> None:
     assert dates.find_dates("On 9 October 2023 and in 2019.")[0].range.earliest.isoformat() == "2023-10-09"
 
 
-def test_date_phrase_hint_regexes_find_exactly_the_listed_phrases() -> None:
-    words = ["day", "days", "week", "weeks", "months", "year", "decade", "decades", "ago", "earlier", "later",
-             "the", "past", "last", "previous", "spring", "summer", "fall", "winter", "autumn", " ", "s", "x",
-             "thee", "yearsago", "the past", "days ago", "the autumn"]
+def test_date_phrase_gates_find_every_listed_phrase_across_any_whitespace() -> None:
+    words = ["day", "days", "week", "ago", "the", "past", "last", "previous", "spring", "summer", "fall", "autumn",
+             "still", "now", "is", "are", "to be", "held", "detained", "in detention", "in custody", "in",
+             "currently", "remain", "being", "at present", "prison", "jail", "x", "thee", "s"]
     rng = random.Random(7)
-    samples = ["".join(rng.choice(words) + rng.choice(["", " ", "  "]) for _ in range(rng.randrange(1, 10)))
-               for _ in range(4000)]
-    for kind, rx in dates._PHRASE_HINT_RES.items():
-        phrases = dates._PHRASE_HINTS[kind]
-        for s in samples:
-            assert (rx.search(s) is not None) == any(h in s for h in phrases), (kind, s)
+    hits = 0
+    for _ in range(5000):
+        s = "".join(rng.choice(words) + rng.choice(["", " ", "  ", "\n", " \t"]) for _ in range(rng.randrange(1, 9)))
+        for kind, gate in dates._PHRASE_GATES.items():
+            phrases = dates._PHRASE_HINTS[kind]
+            found = gate.search(s) is not None
+            # every phrase the whitespace-collapsed text holds is found ...
+            if any(h in " ".join(s.split()) for h in phrases):
+                assert found, (kind, s)
+                hits += 1
+            # ... and nothing else (a trailing-space phrase may end at the text's trailing whitespace)
+            if found:
+                assert any(h in " ".join((s + " x").split()) for h in phrases), (kind, s)
+    assert hits > 500
+
+
+def _plain_lit(*words: str) -> str:
+    """The flat alternation ``dates._lit`` used before it factored prefixes."""
+    forms = {f for w in words for f in (w, w[:1].upper() + w[1:], w.upper())}
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True))
+
+
+def test_factored_literal_alternation_matches_like_the_flat_one() -> None:
+    cases = [("last year", "this year", "that year", "that same year", "the same year", "the year before",
+              "the next year"),
+             ("to this day", "to date", "today", "tonight", "the day before yesterday", "yesterday"),
+             ("this", "last", "next", "the past", "the last", "the coming", "past"),
+             ("day", "week", "month", "year", "decade")]
+    pieces = ["the", "The", "THE", "that", "This", "last", "Last", "same", "year", "Year", "YEAR", "years", "to",
+              "To", "day", "date", "today", "night", "before", "yesterday", "past", "coming", "next", "decade",
+              "week", "x", " ", "  ", "\n", "-"]
+    rng = random.Random(8)
+    samples = ["".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 10)))
+               for _ in range(3000)]
+    for words in cases:
+        for tail in ("", r"\b", r"s?\s+(?P<dir>ago|later)\b"):
+            fast = re.compile(f"(?P<w>{dates._lit(*words)}){tail}")
+            plain = re.compile(f"(?P<w>{_plain_lit(*words)}){tail}")
+            for s in samples:
+                assert [(m.span(), m.groupdict()) for m in fast.finditer(s)] == \
+                    [(m.span(), m.groupdict()) for m in plain.finditer(s)], (words, tail, s)
+
+
+def test_factored_month_and_weekday_names_match_like_the_flat_alternation() -> None:
+    names = ["January", "June", "July", "March", "May", "September", "Monday", "Sunday", "Tuesday"]
+    abbrs = ["Jan", "Jun", "Jul", "Mar", "Sept", "Sep", "Tue"]
+    forms = sorted({f for w in names + abbrs for f in (w, w.upper())}, key=len, reverse=True)
+    plain = re.compile(rf"(?P<m>{'|'.join(forms)})\.?(?![a-z])")
+    fast = re.compile(rf"(?P<m>{dates._cases(names + abbrs)})\.?(?![a-z])")
+    pieces = [*names, *abbrs, "SEPT", "SEPTEMBER", "ember", "e", "y", "s", ".", " ", "x", "Ju", "JUN", "MAY", "may"]
+    rng = random.Random(14)
+    for _ in range(4000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8)))
+        assert [(m.span(), m.group("m")) for m in fast.finditer(s)] == \
+            [(m.span(), m.group("m")) for m in plain.finditer(s)], s
+
+
+_DATE_PIECES = _PIECES + ["ſpring", "thıs", "İn", "yesterday", "Tuesday", "currently", "are still held", "is being",
+                          "the past two years", "the spring", "last year", "that same year", "two weeks ago",
+                          "remain in China", "at  present", "early", "9 October", "since June", "to date", "the"]
+
+
+def test_date_prechecks_and_shared_lowercase_change_no_date() -> None:
+    from unittest import mock
+
+    from refwatch.extract.numbers import lower_same_length
+
+    rng = random.Random(9)
+    pub = __import__("datetime").date(2023, 12, 6)
+    for _ in range(1500):
+        text = rng.choice([" ", "\n", "  "]).join(rng.choice(_DATE_PIECES) for _ in range(rng.randrange(1, 16)))
+        fast = dates.find_dates(text, pub)
+        assert dates.find_dates(text, pub, low=lower_same_length(text)) == fast, text
+        with mock.patch.object(dates, "_PHRASE_GATES", {}), mock.patch.object(dates, "_SCAN_HINTS", {}):
+            assert dates.find_dates(text, pub) == fast, text
+
+
+def test_counts_and_shares_with_the_shared_lowercase_are_unchanged() -> None:
+    from refwatch.extract.numbers import lower_same_length
+
+    rng = random.Random(10)
+    pieces = _PIECES + ["İ", "ſeven", "seven", "a dozen", "70 per cent", "half of them women", "dozens of",
+                        "600여 명", "Three hundred", "at least 51"]
+    for _ in range(1500):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        low = lower_same_length(text)
+        assert len(low) == len(text)
+        assert counts.find_counts(text, low) == counts.find_counts(text), text
+        assert counts.find_shares(text, low) == counts.find_shares(text), text
+
+
+def test_lowercase_keeps_offsets() -> None:
+    from refwatch.extract.numbers import lower_same_length
+
+    assert lower_same_length("Kim İN Dandong") == "kim İn dandong"
+    assert lower_same_length("SEVEN ſeven") == "SEVEN ſeven".lower()
 
 
 def _plain_words(text: str, pos: int) -> list[tuple[str, int]]:
@@ -117,16 +207,6 @@ def test_head_words_read_in_one_match_equal_word_by_word_reading() -> None:
             assert fast == _plain_words(text, pos), (text, pos)
             head = counts._read_head(text, pos)
             assert head[1] >= pos or head[0] is None, (text, pos)
-
-
-def test_state_phrase_check_equals_substring_test_of_every_phrase() -> None:
-    rng = random.Random(12)
-    words = ["still", "now", "is", "are", "to be", "held", "detained", "imprisoned", "in detention", "in custody",
-             "in", "this", "currently", "remain", "being", "at present", "x", "  ", " ", "jail", "prison", "known"]
-    phrases = dates._PHRASE_HINTS["state"]
-    for _ in range(6000):
-        s = "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 8)))
-        assert dates._has_state_phrase(s) == any(h in s for h in phrases), s
 
 
 def test_fuzzy_prefix_precheck_never_drops_a_prefix_the_regex_finds() -> None:

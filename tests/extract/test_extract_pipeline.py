@@ -94,3 +94,19 @@ def test_lao_police_is_a_mention_of_laos_in_the_doc():
     doc = nlp()("Lao police arrested seven North Koreans near the Mekong on 4 May 2022, a pastor said.")
     assert [(p.text, p.ref.name, p.ref.kind) for p in doc._.places][:1] == [("Lao", "Laos", "country")]
     assert [p.ref.name for p in nlp()("Chinese police arrested them.")._.places] == []
+
+
+def test_dates_and_counts_in_the_pipeline_equal_the_plain_functions():
+    from refwatch.extract.counts import find_counts, find_shares
+    from refwatch.extract.dates import find_dates
+    from refwatch.extract.pipeline import _make_doc, nlp
+
+    text = ("İN Yanji, seven North Koreans were arrested last Tuesday and are still held, "
+            "Daily NK said. Over 70 per cent of those sent back since June last year were women.")
+    pub = date(2023, 12, 6)
+    doc = nlp()(_make_doc(text, pub))
+    assert len(doc._.lower) == len(text)
+    assert doc._.dates == find_dates(text, pub)
+    assert doc._.counts == find_counts(text)
+    assert doc._.shares == find_shares(text)
+    assert [d.text for d in doc._.dates] == ["last Tuesday", "are still held", "since June last year"]
