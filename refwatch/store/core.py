@@ -55,6 +55,7 @@ class Store:
         store = cls._connect(settings, data_key)
         try:
             migrate.upgrade(store.engine)
+            store.blobs.prepare()
         except Exception:
             store.close()
             raise

@@ -221,6 +221,7 @@ def insert_documents(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """
     if not rows:
         return
+    rows = documents.with_cjk_flag(rows)
     if conn.dialect.name == "sqlite" and documents._sealed_rows(conn, rows) is rows:  # noqa: SLF001
         conn.execute(documents_table.insert().returning(documents_table.c.id), rows)
     else:
@@ -241,6 +242,7 @@ def ingest_documents(store: Store, docs: Iterable[CapturedDocument], *, ingested
                      batch_size: int = BATCH_SIZE, path: str = "<memory>") -> IngestSummary:
     """Store documents a reader already produced (blob first, then rows)."""
     summary = IngestSummary()
+    store.blobs.prepare()
     writer = _Writer(store, summary, batch_size)
     options = _Options(store.blobs, published, source, ingested_by or custody.current_user(),
                        None, None)
@@ -268,6 +270,7 @@ def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: date 
 
     paths = [str(p) for p in iter_input_paths([str(i) for i in inputs])]
     summary = IngestSummary()
+    store.blobs.prepare()  # the 256 blob folders, before any worker writes (no-op once made)
     writer = _Writer(store, summary, batch_size)
     options = _Options(store.blobs, published, source,
                        ingested_by or custody.current_user(),

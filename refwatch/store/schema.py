@@ -8,8 +8,8 @@ engine-specific and live in the migration (see ``migrations/versions``).
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Column, Date, DateTime, Integer, MetaData, String,
-                        Table, Text, Index)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String,
+                        Table, Text, Index, false)
 
 # A naming convention keeps constraint names stable across SQLite and PostgreSQL,
 # which Alembic needs to alter them later.
@@ -47,6 +47,10 @@ documents = Table(
     Column("size", BigInteger, nullable=False),
     Column("ingested_by", Text, nullable=False),
     Column("tool", String(64), nullable=False),
+    # Title or text holds Hangul/Han (U+3131..U+D7A3); set by the writer of the
+    # row (``documents.has_cjk``). On SQLite only these rows enter the trigram
+    # index (migration 0004).
+    Column("has_cjk", Boolean, nullable=False, server_default=false()),
 )
 Index("ix_documents_published", documents.c.published)
 Index("ix_documents_container", documents.c.container_sha256)
