@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 
-from refwatch.model.records import Claim, Count, DateRange, PlaceRef, Victim
+from refwatch.model.records import Claim, Count, DateRange, PlaceRef
 from refwatch.resolve.events import resolve_events
 from refwatch.resolve.linkage import link_people_at_scale
 from refwatch.resolve.people import PersonMention, PersonRecord, link_people

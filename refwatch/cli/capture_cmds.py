@@ -13,89 +13,19 @@ the commands, so `refwatch --help` and `refwatch extract` start fast.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from refwatch.cli.app import app, console, emit_json, fail
-
-DataOpt = typer.Option(None, "--data", help="Data folder (env REFWATCH_DATA, default ./refwatch-data).")
-KeyFileOpt = typer.Option(None, "--key-file", help="File holding the passphrase (else REFWATCH_PASSPHRASE or a prompt).")
-JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
+from refwatch.cli.common import (AUTH_EXIT, AUTH_HINT, DataOpt, JsonOpt, KeyFileOpt, data_key,
+                                 progress_bar, session, settings_for)
 
 out = Console()  # results go to stdout; progress, errors and summaries to stderr
-AUTH_EXIT = 3  # refused login or permission; 2 is a missing or wrong key
-AUTH_HINT = "set REFWATCH_TOKEN (or REFWATCH_USER and REFWATCH_PASSWORD)"
-
-
-def _settings(data: Optional[Path], max_mb: Optional[float] = None):  # noqa: ANN202
-    from refwatch.config import settings
-
-    return settings(data_dir=data, max_file_mb=max_mb)
-
-
-def _data_key(cfg, key_file: Optional[Path], create: bool = False) -> bytes:  # noqa: ANN001
-    from refwatch.security.keys import KeyUnavailable, open_data_key
-
-    try:
-        return open_data_key(cfg.data_dir, key_file, create=create)
-    except KeyUnavailable as exc:
-        fail(str(exc), code=2)
-
-
-def authenticate(store) -> "Principal":  # noqa: ANN001, F821
-    """Who runs this command (docs/security.md); exits 3 when the login is refused.
-
-    Runs in a write transaction so that failure counters are committed even
-    when the login fails.
-    """
-    from refwatch.security import users
-
-    failed = None
-    with store.write() as conn:
-        try:
-            principal = users.principal_from_env(conn)
-        except users.AuthenticationFailed as exc:
-            failed = exc
-    if failed is not None:
-        fail(str(failed), AUTH_HINT, code=AUTH_EXIT)
-    return principal
-
-
-@contextmanager
-def session(data: Optional[Path], key_file: Optional[Path], max_mb: Optional[float] = None) -> Iterator[tuple]:
-    """Open the store, authenticate the caller; yield (store, principal, data key).
-
-    A PermissionDenied raised anywhere inside becomes exit 3 with its message
-    (action and role only).
-    """
-    from refwatch.security.roles import PermissionDenied
-    from refwatch.store import Store, StoreError
-
-    cfg = _settings(data, max_mb)
-    key = _data_key(cfg, key_file)
-    try:
-        store = Store.open(cfg, key)
-    except StoreError as exc:
-        fail(str(exc), code=2)
-    with store:
-        principal = authenticate(store)
-        try:
-            yield store, principal, key
-        except PermissionDenied as exc:
-            fail(str(exc), code=AUTH_EXIT)
-
-
-def _progress():  # noqa: ANN202
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=console, transient=True)
 
 
 def parse_published(value: Optional[str]) -> Optional[date]:
@@ -128,9 +58,9 @@ def init(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, 
     from refwatch.store import StoreError
     from refwatch.store.guarded import init_store
 
-    cfg = _settings(data)
+    cfg = settings_for(data)
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
-    key = _data_key(cfg, key_file, create=True)
+    key = data_key(cfg, key_file, create=True)
     try:
         store, _principal = init_store(cfg, key)
         with store:
@@ -172,7 +102,7 @@ def ingest(
     with session(data, key_file, max_mb) as (store, principal, _key):
         if user and user != principal.name:
             fail("--user must be the authenticated user (custody records who really ingested)", AUTH_HINT)
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("ingesting", total=None)
             summary = ingest_paths(store, principal, inputs, published=when, source=source,
                                    max_bytes=store.settings.max_file_bytes, csv_mapping=mapping,
@@ -264,7 +194,7 @@ def verify_cmd(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFil
     from refwatch.store.guarded import verify
 
     with session(data, key_file) as (store, principal, _key):
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("verifying", total=None)
             report = verify(store, principal, progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json:

@@ -81,7 +81,7 @@ def _demo_csv_mapping() -> Optional[dict[str, str]]:
 
 def _demo_principal(store):  # noqa: ANN001, ANN202
     """The local operator on a demo store without users (the demo made it); else whoever logs in."""
-    from refwatch.cli.capture_cmds import authenticate
+    from refwatch.cli.common import authenticate
     from refwatch.security.roles import Principal
     from refwatch.security.users import LOCAL_OPERATOR, count_users
 

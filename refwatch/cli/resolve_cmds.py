@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from refwatch.cli.app import app, console, emit_json, fail
-from refwatch.cli.capture_cmds import DataOpt, JsonOpt, KeyFileOpt, _progress, session
+from refwatch.cli.common import DataOpt, JsonOpt, KeyFileOpt, progress_bar, session
 
 
 class _Out:
@@ -91,7 +91,7 @@ def process_cmd(everything: bool = typer.Option(False, "--all", help="Re-read ev
     except ImportError:
         fail("the extractor is not available in this installation")
     with _opened(data, key_file) as (store, key, principal):
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("extracting", total=None)
             report = process(store, extractor, version=version, data_key=key, principal=principal,
                              everything=everything,

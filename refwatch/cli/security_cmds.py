@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 import typer
 
 from refwatch.cli.app import app, console, emit_json, fail
-from refwatch.cli.capture_cmds import AUTH_EXIT, session
+from refwatch.cli.common import session
 
 # SQLAlchemy, the store, argon2 and the key code are imported inside the
 # commands: importing this module must stay cheap (`refwatch --help`).

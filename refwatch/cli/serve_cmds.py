@@ -17,7 +17,7 @@ from typing import Optional
 import typer
 
 from refwatch.cli.app import app, console, emit_json, fail
-from refwatch.cli.capture_cmds import DataOpt, KeyFileOpt, session
+from refwatch.cli.common import DataOpt, KeyFileOpt, session
 
 
 def is_loopback(host: str) -> bool:

@@ -168,7 +168,7 @@ _DAY_RELYEAR = (r"\s+(?:of\s+)?(?P<ry>(?i:last\s+year|this\s+year|next\s+year|th
 # characters before the core and must end where the core starts. Group
 # "pre" of the prefix belongs to the mention's span; the rest is context.
 _PATTERNS: list[tuple[str, str, str | None, bool]] = [
-    ("iso", rf"(?P<y>[12][0-9][0-9][0-9])(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
+    ("iso", r"(?P<y>[12][0-9][0-9][0-9])(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
             r"(?P<d>0?[1-9]|[12][0-9]|3[01])(?![\d\-/.]\d|\d)", None, False),
     ("ko", r"(?P<y>[12][0-9][0-9][0-9])\s*년(?:\s*(?P<m>[0-9][0-9]?)\s*월(?:\s*(?P<d>[0-9][0-9]?)\s*일)?)?",
      None, False),
@@ -189,7 +189,7 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
     ("year", r"(?P<y>[12][0-9][0-9][0-9])(?![0-9])",
      r"(?P<trig>\b(?i:in|since|by|of|from|until|till|during|year|throughout|before|after|"
      r"around|circa|as\s+of)\s+(?:(?i:the\s+)?(?i:year)\s+)?)$", True),
-    ("fz_year", rf"(?P<y>[12][0-9][0-9][0-9])(?![0-9])", rf"(?P<pre>{_FUZZY})$", True),
+    ("fz_year", r"(?P<y>[12][0-9][0-9][0-9])(?![0-9])", rf"(?P<pre>{_FUZZY})$", True),
     ("year_range", r"(?P<y>[12][0-9][0-9][0-9])(?:\s*(?:-|–|—|/)\s*|\s+(?i:and|to|until|till|through)\s+)"
                    r"(?P<y2>[12][0-9][0-9][0-9]|[0-9][0-9])(?![\d\-/])",
      r"(?P<pre>(?:(?i:between|from)\s+)?)$", False),

@@ -67,7 +67,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     surnamed = re.compile(
         r"(?=[sflik])\b(?:surnamed|last\s+name,?|family\s+name,?|identified\s+(?:only\s+)?as|known\s+only\s+as|"
         r"identified\s+only\s+by\s+(?:her|his)\s+(?:sur|family\s+|last\s+)?name,?)\s+"
-        rf"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
+        r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
     bare = re.compile(rf"(?=[A-Z])(?<![A-Z][a-z]\s)(?<![\w-])(?P<sur>{sur})(?![\w-])(?!\s+[A-Z])")
     role_before = re.compile(lex["role_before_name"], re.IGNORECASE)
     not_victims = frozenset(n.lower().replace("-", " ") for n in lex["not_victims"])

@@ -291,7 +291,7 @@ def _load_events_for(store: Any, data_key: bytes, *, type_: str | None = None, s
 
 
 def _at_place(event: ResolvedEvent, wanted: str) -> bool:
-    from refwatch.resolve.places import place_key, related
+    from refwatch.resolve.places import place_key
     from refwatch.model.records import PlaceRef
 
     key = place_key(PlaceRef(name=wanted))

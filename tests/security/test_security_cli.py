@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from refwatch.cli import _register, app
 from refwatch.security import keys
 
-from security_store import CHEAP_KDF, PASSPHRASE, init_store
+from security_store import PASSPHRASE, init_store
 
 _register()
 runner = CliRunner()
