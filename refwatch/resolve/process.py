@@ -57,18 +57,23 @@ class ProcessError(ValueError):
 
 # --- the extractor ---------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """The running extractor's version: its own constant, else package version + rules hash."""
-    try:
-        from refwatch.extract import events as extract_events
+    """The extractor's name plus a hash of its code and rule data.
 
-        constant = getattr(extract_events, "EXTRACTOR", None)
-    except Exception:  # not importable: the version is only used to notice changes
-        constant = None
-    if constant:
-        return str(constant)
-    rules = (resources.files("refwatch.model") / "data" / "triggers.json").read_bytes()
-    return f"{refwatch.__version__}+{hashlib.sha256(rules).hexdigest()[:12]}"
+    Any change to the rules (lexicon, gazetteer, organisations, number words)
+    or to the extractor's code gives a new version, so `refwatch process`
+    re-extracts with it; reviewed claims are kept either way.
+    """
+    from refwatch.extract import events as extract_events
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(extract_events.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    data = resources.files("refwatch.model") / "data"
+    for name in ("triggers.json", "gazetteer.json", "organisations.json", "number_words.json"):
+        digest.update((data / name).read_bytes())
+    return f"{extract_events.EXTRACTOR}+{digest.hexdigest()[:12]}"
 
 
 def default_extractor() -> tuple[Extractor, str]:
