@@ -295,6 +295,60 @@ def _resolve_anaphora(dates: list[_Date], text: str) -> None:
                 d.earliest, d.latest = date(y, 1, 1), date(y, 12, 31)
 
 
+_SHIFT_ONLY = re.compile(r"^\W*(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+                         r"(?P<unit>day|week|month|year)s?\s+(?P<dir>later|earlier|after|before)\W*$", re.IGNORECASE)
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10}
+
+
+def _shift_span(lo: date, hi: date, unit: str, n: int) -> tuple[date, date]:
+    """Move a range by ``n`` units, widened to whole units as the date finder does for "a week later"."""
+    if unit == "day":
+        return lo + timedelta(days=n), hi + timedelta(days=n)
+    if unit == "week":
+        lo, hi = lo + timedelta(weeks=n), hi + timedelta(weeks=n)
+        lo = lo - timedelta(days=lo.weekday())
+        return lo, hi + timedelta(days=6 - hi.weekday())
+    if unit == "month":
+        lo, hi = lo + relativedelta(months=n), hi + relativedelta(months=n)
+        return _month_range(lo.year, lo.month)[0], _month_range(hi.year, hi.month)[1]
+    return date(lo.year + n, 1, 1), date(hi.year + n, 12, 31)
+
+
+# "where she settled in 2015", "who moved to Seoul in 2019": a date of someone's life, not of an event told.
+_LIFE_BEFORE = re.compile(r"\b(?:settled|resettled|moved|lived|living|married|graduated|born|grew\s+up)\b"
+                          r"[^,;.]{0,30}$", re.IGNORECASE)
+# "where her mother had been held since her arrest in the spring": background, before the story's time frame.
+_PLUPERFECT_BEFORE = re.compile(r"\bhad\s+(?:been\s+)?\w+[^.;!?]{0,50}$", re.IGNORECASE)
+
+
+def _reanchor_relative(dates: list[_Date], text: str) -> None:
+    """"One week later ...": counted from the last date of something that happened, not of a life detail.
+
+    The date finder counts from the date just before; when that date only
+    says where someone's life stands ("where she settled in 2015", "born in
+    1990"), names a report, or is pluperfect background ("had been held since
+    her arrest in the spring"), the shift is counted again from the last date
+    before it that is none of these.
+    """
+    for i, d in enumerate(dates):
+        m = _SHIFT_ONLY.match(d.text)
+        if not m or i == 0:
+            continue
+        usable = [p for p in dates[:i] if not p.born and not p.names_report and not p.state and p.text != ""
+                  and p.earliest is not None and p.latest is not None
+                  and not _LIFE_BEFORE.search(text[max(0, p.start - 40):p.start])
+                  and not _PLUPERFECT_BEFORE.search(text[max(0, p.start - 70):p.start])]
+        if not usable or usable[-1] is dates[i - 1]:
+            continue
+        anchor = usable[-1]
+        g = m.group("n").lower()
+        n = _NUM_WORDS[g] if g in _NUM_WORDS else int(g)
+        sign = -1 if m.group("dir").lower() in ("earlier", "before") else 1
+        assert anchor.earliest is not None and anchor.latest is not None
+        d.earliest, d.latest = _shift_span(anchor.earliest, anchor.latest, m.group("unit").lower(), sign * n)
+
+
 def _range_of(c: Count) -> tuple[float, float]:
     best = c.best
     if c.qualifier == "between":
@@ -366,6 +420,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         nd.born = "b" in low_before and bool(_BORN_BEFORE.search(before[-25:]))
         all_dates.append(nd)
     _resolve_anaphora(all_dates, text)
+    _reanchor_relative(all_dates, text)
     for d in all_dates:
         if d.earliest is not None and d.latest is not None and d.earliest <= d.latest and not d.names_report \
                 and not d.born:
@@ -450,7 +505,9 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                     _set_count(cand, c, text)
                     cands.append(cand)
                 continue
-            groups = _clause_groups(all_ts, owners, text, sent)
+            groups = _state_split(all_ts, sent) or _clause_groups(all_ts, owners, text, sent)
+            split_state = len(groups) == 2 and groups[1][0][0].state and not groups[0][0][0].state
+            prev_cand: _Cand | None = None
             for ts, span in groups:
                 main = ts[0]
                 etype = next((t.type for t in ts if t.type == "arrest"), main.type)
@@ -462,10 +519,17 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                     continue
                 if cand.count is None:
                     _singular_count(cand, main, ts, sent, text, unblocked(si), lex)
+                if split_state and prev_cand is not None:
+                    cand.sibling, prev_cand.sibling = prev_cand, cand
+                    if cand.count is None and prev_cand.count is not None:
+                        cand.count, cand.count_kind = prev_cand.count, "anaphoric"
+                prev_cand = cand
                 cands.append(cand)
                 if span is None and len(groups) == 1:
                     cands.extend(_further_groups(cand, sent, text, by_sent["counts"][si]))
                     cands.extend(_compared_figures(cand, text, by_sent["dates"][si], by_sent["any_counts"][si]))
+    _coordinated_followers(cands, sentences, text, by_sent, published)
+    cands.extend(_since_disappearances(cands, sentences, text, by_sent, published))
     # Shared parts: places, victims, sources, shares, evidence -----------------
     for cand in cands:
         si = cand.sentence
@@ -550,7 +614,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
     for cand in cands:
         if cand.informative:
             continue
-        same = by_class.get(event_class(cand.etype))
+        same = [ev for ev in by_class.get(event_class(cand.etype), [])
+                if cand.sibling is None or not any(m is cand.sibling for m in ev.members)]
         if same:
             max(same, key=lambda ev: len(ev.members)).add(cand)
     return [_to_claim(ev, text, published) for ev in sorted(events, key=lambda e: e.members[0].pos)]
@@ -670,6 +735,104 @@ def _not_a_scene(text: str, p, sent_start: int) -> bool:
     return p.start - sent_start < 25 and bool(_DATELINE.match(text[sent_start:p.end + 2]))
 
 
+def _state_split(ts: list, sent) -> list[tuple[list, tuple[int, int] | None]]:
+    """"were rounded up in Yanji and are now being held in Tumen": the arrest and the present detention apart.
+
+    Arrest and detention are one class; when the sentence goes on from a past
+    custody verb to a present state, the state is an event of its own (dated
+    to publication, placed in its own clause) and the arrest keeps its clause.
+    """
+    first = next((i for i, t in enumerate(ts) if t.state), None)
+    if not first or any(t.state for t in ts[:first]):
+        return []
+    cut = ts[first].start
+    return [(ts[:first], (sent.start, cut)), (ts[first:], (cut, sent.end))]
+
+
+# "arrested in 2019 and sent back", "detained in March and then repatriated": a later verb of the same subject.
+_COORDINATED = re.compile(r"(?:,\s*|\s)and\s+(?:(?P<then>then|immediately|later|soon|subsequently|quickly)\s+)?"
+                          r"(?:(?:was|were|had\s+been|been)\s+)?(?:(?P<then2>then|immediately|later|soon)\s+)?$",
+                          re.IGNORECASE)
+# "detained in Laos, handed to ...": a comma-joined verb with no new subject (a participle right after the comma).
+_CHAIN_COMMA = re.compile(r"^\w+\b[^,;.]*,\s*(?:(?:then|later|and)\s+)?$", re.IGNORECASE)
+_PROMPT = ("then", "immediately", "soon", "quickly")
+
+
+def _coordinated_followers(cands: list[_Cand], sentences, text: str, by_sent, published: date | None) -> None:
+    """An undated verb joined by "and" to a dated one of another class is dated after it.
+
+    It happened after the first: from the first event's earliest day to
+    publication, or to the first event's latest day when the text says
+    "then"/"immediately". Without a count of its own it takes the first's.
+    """
+    for cand in cands:
+        if cand.headline or (cand.date is not None and cand.date_strength not in ("frame", "next")):
+            continue
+        si = cand.sentence
+        firsts = [c for c in cands if c.sentence == si and c.pos < cand.pos and c.date is not None
+                  and c.date_strength in ("same", "frame") and event_class(c.etype) != event_class(cand.etype)]
+        if not firsts:
+            continue
+        first = firsts[-1]
+        m = _COORDINATED.search(text[sentences[si].start:cand.pos])
+        chain = m is None and _CHAIN_COMMA.search(text[first.pos:cand.pos]) is not None
+        if m is None and not chain:
+            continue
+        between = text[first.pos:cand.pos]
+        if ";" in between or any(first.pos < t.start < cand.pos and not t.blocked
+                                 and event_class(t.type) not in (event_class(first.etype), event_class(cand.etype))
+                                 for t in by_sent["triggers"][si]):
+            continue
+        d = first.date
+        assert d is not None
+        if first.span is None:
+            # Each verb of the chain keeps the places of its own clause ("detained in Laos, ... flown to Pyongyang").
+            first.span = (sentences[si].start, cand.pos)
+            cand.span = (cand.pos, sentences[si].end)
+        if d.end <= first.pos:
+            # "In late May 2013, nine were detained ..., handed ... and flown ...": the date frames the chain.
+            cand.date, cand.date_strength = d, "same"
+        else:
+            prompt = m is not None and (m.group("then") or m.group("then2") or "").lower() in _PROMPT
+            latest = d.latest if prompt else (published or d.latest)
+            if d.earliest is None or latest is None or latest < d.earliest:
+                continue
+            cand.date = _Date(cand.pos, cand.pos, "", d.earliest, latest, si)
+        cand.date_strength = "same"
+        if cand.count is None and first.count is not None:
+            cand.count, cand.count_kind, cand.count_digits = first.count, "anaphoric", first.count_digits
+
+
+_SINCE_NOUN = re.compile(r"\bsince\s+(?:their|his|her|the)\s+$", re.IGNORECASE)
+_SINCE_HELD = re.compile(r"since\s+(?:their|his|her|the)\s", re.IGNORECASE)
+
+
+def _since_disappearances(cands: list[_Cand], sentences, text: str, by_sent,
+                          published: date | None) -> list[_Cand]:
+    """"Their whereabouts remain unknown since their arrest in January": the arrest and the disappearance."""
+    out: list[_Cand] = []
+    for c in cands:
+        if event_class(c.etype) != "custody" or c.date is None or published is None or c.date.earliest is None:
+            continue
+        si = c.sentence
+        trig = next((t for t in by_sent["triggers"][si] if t.start == c.pos), None)
+        if trig is None:
+            continue
+        # The arrest noun follows "since": "since their arrest", or the trigger holds the pronoun ("their arrest").
+        if not _SINCE_NOUN.search(text[max(sentences[si].start, trig.start - 12):trig.start]) \
+                and not _SINCE_HELD.match(text[max(0, trig.start - 6):trig.end]):
+            continue
+        gone = next((t for t in by_sent["triggers"][si] if not t.blocked and t.type == "disappearance"
+                     and t.end <= trig.start), None)
+        if gone is None or c.date.earliest > published:
+            continue
+        nd = _Date(gone.start, gone.end, "", c.date.earliest, published, si)
+        cand = _Cand(gone.type, si, gone.start, c.headline, date=nd, date_strength="same", sibling=c)
+        cand.count, cand.count_kind = c.count, c.count_kind
+        out.append(cand)
+    return out
+
+
 def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[int, object]) -> bool:
     """"North Koreans held in Chinese detention were forcibly returned": the detention only describes them."""
     if len(classes) < 2 or any(t.type != "detention" or t.state or not t.text.lower().startswith("held") for t in ts):
@@ -697,6 +860,8 @@ def _date_owners(dates: list[_Date], triggers: list) -> dict[int, object]:
                 owner = t
             else:
                 break
+        # A date inside a trigger is that trigger's ("are now being held"), not the verb's before it.
+        owner = next((t for t in ordered if t.start <= d.start and d.end <= t.end), owner)
         out[d.start] = owner
     return out
 
@@ -992,7 +1157,8 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
     foreign = ("KP",) if cand.etype == "transfer" else ("CN", "KP")
 
     def usable(ps: list) -> list:
-        return [p for p in ps if p.ref.kind != "country" or (countries_ok and p.ref.country not in foreign)]
+        return [p for p in ps if p.ref.kind != "country" or (countries_ok and p.ref.country not in foreign)
+                or (cand.span is not None and cand.etype == "arrest" and p.ref.country not in ("CN", "KP"))]
 
     found = usable(by_sent["places"][si])
     if cand.span is not None:

@@ -266,3 +266,56 @@ def test_sent_home_and_taken_into_custody_are_events_with_their_figures():
             "Around 40 others were sent home to North Korea in late April.")
     got = {c.type: c.count.best for c in extract(text, PUB)}
     assert got == {"arrest": 30, "repatriation": 40}
+
+
+def test_relative_shift_counts_from_the_last_event_not_a_residence_date():
+    text = ("In March 2020, police arrested 40 defectors in Shenyang. "
+            "Her sister, who settled in Seoul in 2015, spoke to us. "
+            "One week later China sent back about 600 North Koreans.")
+    rep = next(e for e in extract(text, PUB) if e.type == "repatriation")
+    assert rep.date.earliest.year == 2020 and rep.date.earliest.month == 3
+    assert rep.date.latest.year == 2020 and rep.date.latest.month == 4
+
+
+def test_undated_coordinated_return_is_dated_from_the_arrest_onward():
+    evs = {e.type: e for e in extract("My cousin was arrested in 2017 and sent back.", PUB)}
+    assert set(evs) == {"arrest", "repatriation"}
+    assert (evs["repatriation"].date.earliest, evs["repatriation"].date.latest) == (date(2017, 1, 1), PUB)
+    evs = {e.type: e for e in extract("Her uncle was detained in June 2016 and then repatriated.", PUB)}
+    assert (evs["repatriation"].date.earliest, evs["repatriation"].date.latest) == (date(2016, 6, 1),
+                                                                                     date(2016, 6, 30))
+
+
+def test_present_detention_date_does_not_leak_onto_the_arrest():
+    text = "Seven men were rounded up at a prayer meeting in Helong and are now being held in Yanji."
+    evs = {e.type: e for e in extract(text, PUB)}
+    assert evs["detention"].date.earliest == evs["detention"].date.latest == PUB
+    assert [p.name for p in evs["detention"].places] == ["Yanji"]
+    assert evs["arrest"].date.earliest is None and [p.name for p in evs["arrest"].places] == ["Helong"]
+    (only,) = extract("They were seized by police at a farm in Helong and are now being held in Yanji.", PUB)
+    assert only.type == "detention" and only.date.earliest == PUB
+
+
+def test_whereabouts_unknown_since_arrest_gives_a_disappearance_too():
+    evs = {e.type: e for e in extract("Her whereabouts have remained unknown since her arrest in October 2023.", PUB)}
+    assert (evs["arrest"].date.earliest, evs["arrest"].date.latest) == (date(2023, 10, 1), date(2023, 10, 31))
+    assert (evs["disappearance"].date.earliest, evs["disappearance"].date.latest) == (date(2023, 10, 1), PUB)
+
+
+def test_a_chain_of_verbs_shares_its_opening_date_and_keeps_clause_places():
+    text = ("The family crossed into China in 2009. In early April 2014, six women were detained in Vietnam, "
+            "handed to North Korean agents and flown to Pyongyang.\n\nA pastor spoke later.\n\n"
+            "In July 2015 a broker was questioned.")
+    evs = {e.type: e for e in extract(text, PUB)}
+    for kind in ("arrest", "repatriation"):
+        assert (evs[kind].date.earliest, evs[kind].date.latest) == (date(2014, 4, 1), date(2014, 4, 10))
+    assert [p.name for p in evs["arrest"].places] == ["Vietnam"]
+    assert "Pyongyang" in [p.name for p in evs["repatriation"].places]
+
+
+def test_vehicle_transport_to_border_crossings_is_a_return_with_the_listed_crossings():
+    text = ("In September 2023, roughly 300 North Koreans were taken on trucks and police buses to four border "
+            "crossings:\n\nDandong to Sinuiju, Tumen to Namyang and Hunchun to Wonjong.")
+    (ev,) = extract(text, PUB)
+    assert ev.type == "repatriation" and ev.count.best == 300
+    assert {"Dandong", "Sinuiju", "Namyang", "Wonjong"} <= {p.name for p in ev.places}

@@ -254,3 +254,9 @@ def test_habitual_statements_are_generic():
     (t,) = _triggers("Detainees there are normally handed to North Korea's security ministry at Sinuiju.")
     assert t.blocked and t.reason == "generic"
     assert all(t.blocked for t in _triggers("As a rule, those caught are sent back within weeks."))
+
+
+def test_taken_in_vehicles_to_the_border_is_a_return_but_taken_to_a_hospital_is_not():
+    assert _unblocked("Dozens were taken aboard three sealed prison vans to the border crossing at Quanhe.") \
+        == ["repatriation"]
+    assert _unblocked("The injured were taken in two ambulances and a car to a hospital in Yanji.") == ["transfer"]
