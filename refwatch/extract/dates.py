@@ -653,6 +653,15 @@ def _year_from_rel(ry: str, pub: date | None, ctx: int | None) -> tuple[int | No
     return ctx, False, None
 
 
+def _unresolvable(a: "_Atom", pub: date | None) -> bool:
+    """Mark a phrase as relative to publication; True when there is no date to resolve it."""
+    a.relative = True
+    if pub is None:
+        a.unresolved_reason = "relative"
+        return True
+    return False
+
+
 def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | None = None) -> None:
     """Fill ``a.lo``/``a.hi`` (or leave them None with a reason). Sets ``a.relative``."""
     g = a.g
@@ -667,9 +676,7 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
         elif k in ("iso", "ko", "ko_md", "dmy", "mdy", "my", "m_ry", "rel_m", "m"):
             _resolve_calendar(a, pub, ctx_year, year_hint)
         elif k == "d_relm":
-            a.relative = True
-            if pub is None:
-                a.unresolved_reason = "relative"
+            if _unresolvable(a, pub):
                 return
             step = {"this": 0, "next": 1}.get(_norm(g["rel"]), -1)
             y, m = _add_months(pub.year, pub.month, step)
@@ -716,9 +723,7 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
                 return
             a.lo, a.hi = _season_range(y, g["season"])
         elif k in ("season_rel", "season_in"):
-            a.relative = True
-            if pub is None:
-                a.unresolved_reason = "relative"
+            if _unresolvable(a, pub):
                 return
             rel = _norm(g.get("rel")) or "in"
             y = pub.year if rel != "last" and rel != "past" else pub.year - 1
@@ -736,9 +741,7 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
                     lo, hi = _season_range(y, g["season"])
             a.lo, a.hi = lo, hi
         elif k == "weekday":
-            a.relative = True
-            if pub is None:
-                a.unresolved_reason = "relative"
+            if _unresolvable(a, pub):
                 return
             wd = _WEEKDAY_NUM[g["wd"].lower()]
             rel = _norm(g.get("rel"))
@@ -753,9 +756,7 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
         elif k == "ago":
             _resolve_ago(a, pub)
         elif k == "words":
-            a.relative = True
-            if pub is None:
-                a.unresolved_reason = "relative"
+            if _unresolvable(a, pub):
                 return
             w = _norm(g["w"])
             delta = {"yesterday": 1, "last night": 1, "the day before yesterday": 2}.get(w, 0)
@@ -763,9 +764,7 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
         elif k == "rel_unit":
             _resolve_rel_unit(a, pub)
         elif k == "past_n":
-            a.relative = True
-            if pub is None:
-                a.unresolved_reason = "relative"
+            if _unresolvable(a, pub):
                 return
             n = _count(g["n"])
             unit = _norm(g["u"]).rstrip("s")
@@ -818,9 +817,7 @@ def _resolve_calendar(a: _Atom, pub: date | None, ctx_year: int | None, year_hin
             a.unresolved_reason = reason
             return
     elif g.get("rel"):
-        a.relative = True
-        if pub is None:
-            a.unresolved_reason = "relative"
+        if _unresolvable(a, pub):
             return
         rel = _norm(g["rel"])
         if rel == "this":
@@ -863,9 +860,7 @@ def _resolve_ago(a: _Atom, pub: date | None) -> None:
     direction = _norm(g["dir"])
     if direction != "ago":
         return  # anchored to another date: done by the caller
-    a.relative = True
-    if pub is None:
-        a.unresolved_reason = "relative"
+    if _unresolvable(a, pub):
         return
     n = _count(g["n"])
     unit = _norm(g["u"])
@@ -902,9 +897,7 @@ def _unit_span(d: date, unit: str) -> tuple[date, date]:
 
 def _resolve_rel_unit(a: _Atom, pub: date | None) -> None:
     g = a.g
-    a.relative = True
-    if pub is None:
-        a.unresolved_reason = "relative"
+    if _unresolvable(a, pub):
         return
     rel = _norm(g["rel"])
     unit = _norm(g["u"])
