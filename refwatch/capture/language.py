@@ -24,6 +24,7 @@ _MIN_LETTERS = 8
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[A-Za-z]+")
 # Function words that are frequent in English and rare as words elsewhere
@@ -54,6 +55,12 @@ def detect_language(text: str) -> str | None:
             return None
         if _plainly_english(sample):
             return "en"
+        return _langid(sample)
+    if _CJK.search(sample) is None:  # Latin, Cyrillic, ...: no script count can decide
+        if _plainly_english(sample):
+            return "en"
+        if len(_LETTER.findall(sample)) < _MIN_LETTERS // 2:
+            return None
         return _langid(sample)
     letters = len(_LETTER.findall(sample))
     if letters < _MIN_LETTERS // 2:

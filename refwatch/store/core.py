@@ -76,7 +76,9 @@ class Store:
         from refwatch.store.documents import register_sealing
 
         register_sealing(engine, data_key)  # testimonies are sealed on PostgreSQL
-        return cls(settings, engine, BlobStore(settings.blob_dir, data_key))
+        from refwatch.store.packs import locator
+
+        return cls(settings, engine, BlobStore(settings.blob_dir, data_key, locate=locator(engine)))
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -1,21 +1,23 @@
 """Ingest: read files, keep their original bytes, store documents, log custody.
 
 Order of writes, which is what makes a killed ingest safe to re-run:
-1. the worker that read a file seals its original bytes and renames them into
-   the blob store, without waiting for the disk;
-2. the writer (this process) takes a batch of rows and, while it inserts them,
-   flushes the batch's blobs to disk in one barrier (parallel fsyncs, see
-   ``BlobStore.make_durable``); only when that barrier is done does it commit
-   the rows (document, its FTS entries through triggers, the custody entry),
-   all in one transaction.
-So a committed row always names a blob that is on disk. A kill (or power
-cut) before the commit leaves blobs without rows: harmless, the re-run checks
-each blob it finds (a blob that does not open is written again) and commits
-the row. A re-run never duplicates: hashes already stored are skipped (one
-query per batch) and ``sha256`` is unique.
+1. the worker that read a file hashes and seals its original bytes;
+2. the writer (this process) takes a batch of rows, drops the hashes already
+   stored (one query per batch; ``sha256`` is unique), appends the new
+   sealed originals to its pack file (``refwatch.store.blobs``), and, while it
+   inserts the rows, flushes the pack to disk; only when that flush is done
+   does it commit the rows (document, its FTS entries through triggers, its
+   pack index entry, the custody entry), all in one transaction.
+So a committed row always names bytes that are on disk. A kill (or power
+cut) before the commit leaves at most some pack records that no row names:
+harmless, the re-run appends them again and commits. A re-run never
+duplicates a document. A document already stored whose original no longer
+opens (see ``refwatch verify``) gets the freshly read bytes and its index
+entry points at them.
 
 Reading, parsing, hashing and sealing (the expensive part for HTML or PDF) run
-in a pool of worker processes; one writer owns the database connection.
+in a pool of worker processes; one writer owns the database connection and
+the pack.
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from refwatch.model.records import CapturedDocument
-from refwatch.store import custody, documents
+from refwatch.store import custody, documents, packs
 from refwatch.store.blobs import BlobStore
 from refwatch.store.core import Store
 from refwatch.store.schema import custody as custody_table
 from refwatch.store.schema import documents as documents_table
 
 
-BATCH_SIZE = 1000  # documents per transaction (one WAL fsync and one blob barrier each)
+BATCH_SIZE = 1000  # documents per transaction (one WAL fsync and one pack fsync each)
 TASK_SIZE = 64  # files per task handed to a worker
 OPTIMIZE_AFTER = 2000  # documents added in one run before the search index is merged
 
@@ -62,6 +64,7 @@ class IngestSummary:
 class _Outcome:
     path: str
     rows: list[dict[str, Any]]
+    sealed: list[bytes] = field(default_factory=list)  # each row's original, sealed for the blob store
     error: str | None = None  # the whole file failed
     item_errors: list[tuple[str, str]] = field(default_factory=list)  # bad rows/records of a container
 
@@ -70,7 +73,7 @@ class _Outcome:
 class _Options:
     """What a worker needs; sent once to each worker process."""
 
-    blobs: BlobStore  # pickles as (folder, blob subkey); never the data key itself
+    blobs: BlobStore  # pickles as (folder, blob subkey): it seals; never the data key itself
     published: date | None
     source: str | None
     ingested_by: str
@@ -96,7 +99,7 @@ def _init_worker(options: _Options) -> None:
 
 
 def _read_files(paths: Sequence[str]) -> list[_Outcome]:
-    """Worker side: read each file, put its documents' bytes in the blob store."""
+    """Worker side: read each file, seal its documents' original bytes."""
     options: _Options = _worker["options"]
     return [_read_one(path, options) for path in paths]
 
@@ -110,7 +113,7 @@ def _read_one(path: str, options: _Options) -> _Outcome:
             result, errors = result
             item_errors = [(getattr(e, "path", path), _reason(e)) for e in errors]
     except Exception as exc:  # one bad file never stops the batch
-        return _Outcome(path, [], _reason(exc))
+        return _Outcome(path, [], error=_reason(exc))
     outcome = _stage(path, result, options, _worker["blobs"])
     outcome.item_errors = item_errors
     return outcome
@@ -118,18 +121,16 @@ def _read_one(path: str, options: _Options) -> _Outcome:
 
 def _stage(path: str, docs: Iterable[CapturedDocument], options: _Options,
            blobs: BlobStore) -> _Outcome:
-    rows = []
+    rows, sealed = [], []
     try:
         for doc in docs:
-            blobs.put(doc.sha256, doc.original, durable=False)  # the writer's barrier makes it durable
+            sealed.append(blobs.seal(doc.sha256, doc.original))
             rows.append(documents.to_row(doc, ingested_by=options.ingested_by, source=options.source,
                                          published=options.published,
                                          captured_at=datetime.now(timezone.utc)))
-    except OSError as exc:
-        return _Outcome(path, [], f"cannot write to the blob store: {exc.strerror or type(exc).__name__}")
     except Exception as exc:
-        return _Outcome(path, [], _reason(exc))
-    return _Outcome(path, rows)
+        return _Outcome(path, [], error=_reason(exc))
+    return _Outcome(path, rows, sealed)
 
 
 def _reason(exc: Exception) -> str:
@@ -147,7 +148,7 @@ class _Writer:
 
     def __init__(self, store: Store, summary: IngestSummary, batch_size: int) -> None:
         self.store, self.summary, self.batch_size = store, summary, batch_size
-        self.pending: list[tuple[str, dict[str, Any]]] = []
+        self.pending: list[tuple[str, dict[str, Any], bytes]] = []  # (path, row, sealed original)
         self._barrier = ThreadPoolExecutor(1, thread_name_prefix="blob-barrier")
 
     def add(self, outcome: _Outcome) -> None:
@@ -155,7 +156,7 @@ class _Writer:
         if outcome.error is not None:
             self.summary.failed.append((outcome.path, outcome.error))
             return
-        self.pending.extend((outcome.path, row) for row in outcome.rows)
+        self.pending.extend(zip([outcome.path] * len(outcome.rows), outcome.rows, outcome.sealed))
         if len(self.pending) >= self.batch_size:
             self.flush()
 
@@ -167,7 +168,7 @@ class _Writer:
             self._commit(batch)
         except OSError as exc:  # the blobs could not be made durable: no row may name them
             reason = f"cannot write to the blob store: {exc.strerror or type(exc).__name__}"
-            self.summary.failed.extend((path, reason) for path, _ in batch)
+            self.summary.failed.extend((path, reason) for path, _, _ in batch)
         except SQLAlchemyError:
             # Find the culprit: one transaction per document; the good ones are kept.
             for item in batch:
@@ -181,22 +182,32 @@ class _Writer:
 
     def close(self) -> None:
         self._barrier.shutdown(wait=True)
+        self.store.blobs.close_packs()
 
-    def _commit(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    def _commit(self, batch: list[tuple[str, dict[str, Any], bytes]]) -> None:
+        blobs = self.store.blobs
         with self.store.write() as conn:
-            seen = documents.existing(conn, (row["sha256"] for _, row in batch))
-            fresh = []
-            for _, row in batch:
-                if row["sha256"] in seen:
+            stored = documents.existing(conn, (row["sha256"] for _, row, _ in batch))
+            seen: set[str] = set()
+            fresh, placed = [], []
+            for _, row, sealed in batch:
+                sha = row["sha256"]
+                if sha in seen:
                     continue
-                seen.add(row["sha256"])
+                seen.add(sha)
+                if sha in stored:
+                    if blobs.check(sha) is None:
+                        continue
+                    placed.append((sha, blobs.append(sha, sealed)))  # a damaged original, written again
+                    continue
                 fresh.append(row)
-            # The disk flush of the blobs runs while the rows are inserted (the
-            # insert is CPU work, the flush is waiting); the commit waits for it.
-            durable: Future = self._barrier.submit(self.store.blobs.make_durable,
-                                                    [row["sha256"] for row in fresh])
+                placed.append((sha, blobs.append(sha, sealed)))
+            # The pack's disk flush runs while the rows are inserted (the insert
+            # is CPU work, the flush is waiting); the commit waits for it.
+            durable: Future = self._barrier.submit(blobs.sync_packs)
             try:
                 insert_documents(conn, fresh)
+                packs.record(conn, placed)
                 entries = custody_entries(fresh)
                 if entries:
                     conn.execute(custody_table.insert(), entries)
@@ -240,9 +251,8 @@ def custody_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def ingest_documents(store: Store, docs: Iterable[CapturedDocument], *, ingested_by: str | None = None,
                      source: str | None = None, published: date | None = None,
                      batch_size: int = BATCH_SIZE, path: str = "<memory>") -> IngestSummary:
-    """Store documents a reader already produced (blob first, then rows)."""
+    """Store documents a reader already produced (see the module docstring)."""
     summary = IngestSummary()
-    store.blobs.prepare()
     writer = _Writer(store, summary, batch_size)
     options = _Options(store.blobs, published, source, ingested_by or custody.current_user(),
                        None, None)
@@ -270,7 +280,6 @@ def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: date 
 
     paths = [str(p) for p in iter_input_paths([str(i) for i in inputs])]
     summary = IngestSummary()
-    store.blobs.prepare()  # the 256 blob folders, before any worker writes (no-op once made)
     writer = _Writer(store, summary, batch_size)
     options = _Options(store.blobs, published, source,
                        ingested_by or custody.current_user(),

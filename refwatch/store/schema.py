@@ -68,4 +68,14 @@ custody = Table(
 )
 Index("ix_custody_sha256", custody.c.sha256)
 
+# Where each packed original sits (see ``refwatch.store.blobs``): written in the
+# transaction of the document row that names the blob.
+blob_packs = Table(
+    "blob_packs", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("pack", String(64), nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("length", BigInteger, nullable=False),
+)
+
 CUSTODY_ACTIONS = ("ingest", "copy", "export", "verify")

@@ -165,19 +165,27 @@ def test_store_search_injection_is_inert(store: Store) -> None:
 
 
 def test_store_verify_detects_tampered_and_missing_blobs(store: Store) -> None:
-    ingest_documents(store, REPORTS, ingested_by="t")
+    # Two imports, two packs: the second one's pack is then lost as a whole.
+    ingest_documents(store, [REPORTS[0], REPORTS[2]], ingested_by="t")
+    ingest_documents(store, [REPORTS[1]], ingested_by="t")
     assert verify(store).ok
-    tampered = store.blobs.path(REPORTS[0].sha256)
-    data = bytearray(tampered.read_bytes())
-    data[-1] ^= 0x01
-    tampered.write_bytes(bytes(data))
-    store.blobs.path(REPORTS[1].sha256).unlink()
+    where = store.blobs.locate(REPORTS[0].sha256)
+    pack = store.blobs.pack_dir / where.pack
+    data = bytearray(pack.read_bytes())
+    data[where.offset + where.length - 1] ^= 0x01  # the last byte of the first report's sealed bytes
+    pack.write_bytes(bytes(data))
+    (store.blobs.pack_dir / store.blobs.locate(REPORTS[1].sha256).pack).unlink()
     report = verify(store, actor="auditor")
     assert report.checked == 3 and not report.ok
     assert {(p["sha256"], p["problem"]) for p in report.problems} == {
         (REPORTS[0].sha256, "altered"), (REPORTS[1].sha256, "missing")}
     with store.read() as conn:
         assert custody.history(conn)[-1]["action"] == "verify"
+    # Ingesting the same originals again repairs both; nothing is duplicated.
+    again = ingest_documents(store, REPORTS, ingested_by="t")
+    assert again.ingested == 0 and again.duplicates == 3
+    assert verify(store).ok
+    assert all(store.blobs.get(r.sha256) == r.original for r in REPORTS)
 
 
 def test_store_ingest_paths_reports_bad_files_and_keeps_good(store: Store, tmp_path: Path) -> None:

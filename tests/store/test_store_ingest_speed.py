@@ -40,20 +40,20 @@ def _write_reports(folder: Path, n: int) -> None:
 def test_blobs_are_flushed_before_the_rows_that_name_them_commit(store: Store,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     docs = [_doc(f"Report {i} of arrests in Dandong.") for i in range(30)]
-    seen: list[tuple[set[str], int]] = []
-    real = BlobStore.make_durable
+    seen: list[tuple[int, int]] = []  # (bytes waiting for the flush, rows committed when it ended)
+    real = BlobStore.sync_packs
 
-    def watching(self: BlobStore, hashes) -> None:  # noqa: ANN001
-        hashes = set(hashes)
-        real(self, hashes)
+    def watching(self: BlobStore) -> None:
+        waiting = sum(pack.size for pack in self._unsynced)  # noqa: SLF001
+        real(self)
         # Another connection sees only committed rows: none of this batch yet.
-        seen.append((hashes, _count(store)))
+        seen.append((waiting, _count(store)))
 
-    monkeypatch.setattr(BlobStore, "make_durable", watching)
+    monkeypatch.setattr(BlobStore, "sync_packs", watching)
     summary = ingest_documents(store, docs, ingested_by="t", batch_size=10)
     assert summary.ingested == 30
     assert [committed for _, committed in seen] == [0, 10, 20]
-    assert set().union(*(h for h, _ in seen)) == {d.sha256 for d in docs}
+    assert all(waiting > 0 for waiting, _ in seen)
     for d in docs:
         assert store.blobs.get(d.sha256) == d.original
 
@@ -61,20 +61,21 @@ def test_blobs_are_flushed_before_the_rows_that_name_them_commit(store: Store,
 def test_a_failed_flush_stores_no_row_and_a_rerun_completes(store: Store,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     docs = [_doc(f"Testimony {i} about a transfer to Onsong.") for i in range(6)]
-    real = BlobStore.make_durable
+    real = BlobStore.sync_packs
 
-    def failing(self: BlobStore, hashes) -> None:  # noqa: ANN001
+    def failing(self: BlobStore) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(BlobStore, "make_durable", failing)
+    monkeypatch.setattr(BlobStore, "sync_packs", failing)
     summary = ingest_documents(store, docs, ingested_by="t", batch_size=100)
     assert summary.ingested == 0 and len(summary.failed) == 6
     assert all("blob store" in reason for _, reason in summary.failed)
     assert _count(store) == 0 and _count(store, custody_table) == 0
 
-    monkeypatch.setattr(BlobStore, "make_durable", real)
+    monkeypatch.setattr(BlobStore, "sync_packs", real)
     again = ingest_documents(store, docs, ingested_by="t")
     assert again.ingested == 6 and again.duplicates == 0 and not again.failed
+    assert all(store.blobs.get(d.sha256) == d.original for d in docs)
 
 
 def test_a_half_written_blob_is_written_again(store: Store) -> None:

@@ -18,6 +18,7 @@ from refwatch.store import migrate
 from refwatch.store.blobs import BlobStore
 from refwatch.store.documents import has_cjk
 from refwatch.store.engine import make_engine
+from refwatch.store.schema import blob_packs
 from refwatch.store.schema import documents as documents_table
 
 KOREAN = "탈북민 12명이 혜산에서 체포되어 강제북송되었다고 가족이 전했다."
@@ -132,9 +133,13 @@ def test_verify_checks_blobs_in_both_layouts(tmp_path: Path, data_key: bytes) ->
     old, new = _doc("An old report about Hyesan."), _doc("A new report about Musan.")
     with Store.init(settings, data_key) as store:
         assert ingest_documents(store, [old, new], ingested_by="t").ingested == 2
+        # As a store from before packs and before the one-level layout kept it.
         legacy = store.blobs.legacy_path(old.sha256)
         legacy.parent.mkdir(parents=True)
-        store.blobs.path(old.sha256).rename(legacy)
+        legacy.write_bytes(store.blobs.read_packed(old.sha256, store.blobs.locate(old.sha256)))
+        with store.write() as conn:
+            conn.execute(blob_packs.delete().where(blob_packs.c.sha256 == old.sha256))
+        assert store.blobs.locate(old.sha256) is None
         assert verify(store, actor="t").ok
         legacy.write_bytes(b"tampered")
         problems = verify(store, actor="t").problems

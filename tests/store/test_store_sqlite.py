@@ -40,8 +40,8 @@ def test_store_database_and_blobs_hold_no_plaintext(tmp_path: Path, data_key: by
         assert search(store, SECRET_WORD)[0].sha256 == doc.sha256  # searchable when unlocked
     needles = [SECRET_WORD.encode(), SECRET_WORD.lower().encode(), "탈북민".encode(), b"Onsong"]
     files = [p for p in settings.data_dir.rglob("*") if p.is_file()]
-    # One level of fan-out: blobs/ab/<sha256>.
-    assert any(p.parent.parent == settings.blob_dir and p.parent.name == p.name[:2] for p in files)
+    # The original went into a pack: blobs/packs/<name>.pack.
+    assert any(p.parent == settings.blob_dir / "packs" and p.suffix == ".pack" for p in files)
     for path in files:
         data = path.read_bytes()
         for needle in needles:

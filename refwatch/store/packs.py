@@ -1,0 +1,43 @@
+"""The pack index (``blob_packs``): where each packed original sits. See ``refwatch.store.blobs``."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, select
+from sqlalchemy.engine import Engine
+
+from refwatch.store.blobs import PackLocation
+from refwatch.store.schema import blob_packs
+
+
+def locator(engine: Engine):  # noqa: ANN201  (a callable for BlobStore.locate)
+    """A look-up of one hash in the pack index, on its own short connection."""
+
+    def locate(sha256: str) -> PackLocation | None:
+        with engine.connect() as conn:
+            return lookup(conn, sha256)
+
+    return locate
+
+
+def lookup(conn: Connection, sha256: str) -> PackLocation | None:
+    row = conn.execute(select(blob_packs.c.pack, blob_packs.c.offset, blob_packs.c.length)
+                       .where(blob_packs.c.sha256 == sha256)).first()
+    return PackLocation(row.pack, int(row.offset), int(row.length)) if row else None
+
+
+def record(conn: Connection, placed: Iterable[tuple[str, PackLocation]]) -> None:
+    """Index blobs just appended (in the transaction of the rows that name them).
+
+    A hash indexed before (a damaged blob written again) is pointed at its new copy.
+    """
+    rows: list[dict[str, Any]] = [{"sha256": sha, "pack": loc.pack, "offset": loc.offset, "length": loc.length}
+                                  for sha, loc in placed]
+    if not rows:
+        return
+    known = {sha for (sha,) in conn.execute(select(blob_packs.c.sha256)
+                                            .where(blob_packs.c.sha256.in_([r["sha256"] for r in rows])))}
+    if known:
+        conn.execute(blob_packs.delete().where(blob_packs.c.sha256.in_(known)))
+    conn.execute(blob_packs.insert(), rows)
