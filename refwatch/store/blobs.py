@@ -111,19 +111,38 @@ class BlobStore:
 
     def append(self, sha256: str, sealed: bytes) -> PackLocation:
         """Append a sealed blob to this process's pack; durable only after :meth:`sync_packs`."""
-        _check_hash(sha256)
-        record = _RECORD.pack(_MAGIC, bytes.fromhex(sha256), len(sealed)) + sealed
+        return self.append_many([(sha256, sealed)])[0]
+
+    def append_many(self, items: list[tuple[str, bytes]]) -> list[PackLocation]:
+        """Append sealed blobs (``(sha256, sealed)``) with as few writes as the pack size allows."""
+        locations: list[PackLocation] = []
+        records: list[bytes] = []
         pack = self._pack
-        if pack is None or pack.size + len(record) > PACK_MAX:
-            pack = self._pack = _OpenPack.create(self.pack_dir)
+        start = pack.size if pack is not None else 0
+        for sha256, sealed in items:
+            _check_hash(sha256)
+            record = _RECORD.pack(_MAGIC, bytes.fromhex(sha256), len(sealed)) + sealed
+            if pack is None or start + len(record) > PACK_MAX:
+                if records:
+                    self._write(pack, records)
+                    records = []
+                pack = self._pack = _OpenPack.create(self.pack_dir)
+                start = 0
+            records.append(record)
+            locations.append(PackLocation(pack.name, start + _RECORD.size, len(sealed)))
+            start += len(record)
+        if records:
+            self._write(pack, records)
+        return locations
+
+    def _write(self, pack: "_OpenPack", records: list[bytes]) -> None:
         if pack not in self._unsynced:
             self._unsynced.append(pack)
         try:
-            offset = pack.write(record)
+            pack.write(b"".join(records))
         except OSError:
             self._pack = None  # the pack may end in a partial record now: begin a new one next time
             raise
-        return PackLocation(pack.name, offset + _RECORD.size, len(sealed))
 
     def sync_packs(self) -> None:
         """Flush every pack appended to since the last call (and the folder naming new ones).

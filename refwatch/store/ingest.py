@@ -189,7 +189,7 @@ class _Writer:
         with self.store.write() as conn:
             stored = documents.existing(conn, (row["sha256"] for _, row, _ in batch))
             seen: set[str] = set()
-            fresh, placed = [], []
+            fresh, originals, repaired = [], [], []
             for _, row, sealed in batch:
                 sha = row["sha256"]
                 if sha in seen:
@@ -198,16 +198,17 @@ class _Writer:
                 if sha in stored:
                     if blobs.check(sha) is None:
                         continue
-                    placed.append((sha, blobs.append(sha, sealed)))  # a damaged original, written again
-                    continue
-                fresh.append(row)
-                placed.append((sha, blobs.append(sha, sealed)))
+                    repaired.append(sha)  # a damaged original, written again
+                else:
+                    fresh.append(row)
+                originals.append((sha, sealed))
+            placed = list(zip((sha for sha, _ in originals), blobs.append_many(originals)))
             # The pack's disk flush runs while the rows are inserted (the insert
             # is CPU work, the flush is waiting); the commit waits for it.
             durable: Future = self._barrier.submit(blobs.sync_packs)
             try:
                 insert_documents(conn, fresh)
-                packs.record(conn, placed)
+                packs.record(conn, placed, replacing=repaired)
                 entries = custody_entries(fresh)
                 if entries:
                     conn.execute(custody_table.insert(), entries)

@@ -27,17 +27,16 @@ def lookup(conn: Connection, sha256: str) -> PackLocation | None:
     return PackLocation(row.pack, int(row.offset), int(row.length)) if row else None
 
 
-def record(conn: Connection, placed: Iterable[tuple[str, PackLocation]]) -> None:
+def record(conn: Connection, placed: Iterable[tuple[str, PackLocation]], replacing: Iterable[str] = ()) -> None:
     """Index blobs just appended (in the transaction of the rows that name them).
 
-    A hash indexed before (a damaged blob written again) is pointed at its new copy.
+    ``replacing``: hashes indexed before whose damaged original was written
+    again; their entries now point at the new copy.
     """
     rows: list[dict[str, Any]] = [{"sha256": sha, "pack": loc.pack, "offset": loc.offset, "length": loc.length}
                                   for sha, loc in placed]
-    if not rows:
-        return
-    known = {sha for (sha,) in conn.execute(select(blob_packs.c.sha256)
-                                            .where(blob_packs.c.sha256.in_([r["sha256"] for r in rows])))}
-    if known:
-        conn.execute(blob_packs.delete().where(blob_packs.c.sha256.in_(known)))
-    conn.execute(blob_packs.insert(), rows)
+    old = list(replacing)
+    if old:
+        conn.execute(blob_packs.delete().where(blob_packs.c.sha256.in_(old)))
+    if rows:
+        conn.execute(blob_packs.insert(), rows)
