@@ -188,6 +188,10 @@ _MONTHS = (
     r"JULY?|AUG|SEPT?|OCT|NOV|DEC)"
 )
 
+# The period of an abbreviated month ("Oct. 9"); after a full name it ends the sentence ("on 4 June. Three men").
+_ABBR_PERIOD = (r"(?:(?:(?<=Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+                r"(?<![A-Za-z]{4})|(?<=Sept|SEPT))\.)")
+
 # --- regexes (compiled once at import) ---------------------------------------
 
 # Anchor: a digit number, number words or a vague plural. Numbers glued to
@@ -203,6 +207,8 @@ _WORD_SCAN_RE = re.compile(literal_trie(
     [*UNITS, *TENS, "a dozen", "a hundred", "a thousand", "a million", "half a", "a few",
      "dozens", "hundreds", "thousands", "millions", "tens of", "several", "scores of"],
     longest=True))
+#: Longest number phrase of ``_WORD_SCAN_RE`` (how far a match may run past a span's end).
+_WORD_SCAN_OVERRUN = 16
 _PREFIX_RE = re.compile(
     r"(?i:(?:^|(?<=[^\w]))(?P<q>"
     + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_PREFIX_QUALIFIERS, key=len, reverse=True))
@@ -222,7 +228,7 @@ _WORDS6_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’]*)" + "".join(
 
 # Context that says the number is not a head count.
 _BEFORE_EXCLUDE_RE = re.compile(
-    rf"(?:(?:{_MONTHS})\.?\s*|[$€£¥₩]\s*|(?i:us|usd|rmb|krw|hk|s)\$\s*|"
+    rf"(?:(?:{_MONTHS}){_ABBR_PERIOD}?\s*|[$€£¥₩]\s*|(?i:us|usd|rmb|krw|hk|s)\$\s*|"
     r"(?i:\b(?:camp|kwalliso|no\.?|nos\.?|number|unit|article|art\.|section|sec\.|chapter|"
     r"room|cell|ward|block|building|route|line|bureau|prison|team|resolution|code|clause|"
     r"paragraph|para\.|item|page|p\.|pp\.|vol\.|volume|level|grade|class|zone|district|"
@@ -522,16 +528,20 @@ def _read_head(text: str, pos: int) -> tuple[str | None, int, bool]:
 
 # --- counts -------------------------------------------------------------------
 
-def find_counts(text: str, low: str | None = None) -> list[CountMention]:
+def find_counts(text: str, low: str | None = None,
+                spans: list[tuple[int, int]] | None = None) -> list[CountMention]:
     """Every number in ``text`` that could count people, cases or things.
 
     Years, dates, ages, times, money, percentages, ordinals, numbers in names
     and durations are left out. See the module docstring for qualifiers.
     ``low`` is ``lower_same_length(text)`` when the caller already has it.
+    ``spans`` (sorted, not overlapping) limits the search to numbers that
+    start inside them, such as the sentences a later step will read; the
+    numbers' context is still read from the whole text.
     """
     out: list[CountMention] = []
     pos = 0
-    for p in _candidates(text, low):
+    for p in _candidates(text, low, spans):
         if p < pos:
             continue
         m = _ANCHOR_RE.match(text, p)
@@ -544,23 +554,53 @@ def find_counts(text: str, low: str | None = None) -> list[CountMention]:
         out.append(mention)
         pos = max(mention.end, m.end())
     if _HANGUL_RE.search(text) is not None:
-        out.extend(_korean_counts(text))
+        korean = _korean_counts(text)
+        if spans is not None:
+            keep = set(_inside([c.start for c in korean], spans))
+            korean = [c for c in korean if c.start in keep]
+        out.extend(korean)
         out.sort(key=lambda c: c.start)
     return out
 
 
-def _candidates(text: str, low: str | None = None) -> list[int]:
+def _inside(positions: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """The sorted ``positions`` that fall inside one of the sorted ``spans``."""
+    out: list[int] = []
+    k, n = 0, len(spans)
+    for p in positions:
+        while k < n and spans[k][1] <= p:
+            k += 1
+        if k == n:
+            break
+        if spans[k][0] <= p:
+            out.append(p)
+    return out
+
+
+def _candidates(text: str, low: str | None = None, spans: list[tuple[int, int]] | None = None) -> list[int]:
     """Where a number may start: digit runs, and number words found by a
     plain literal scan of the lower-cased text (fast; ``(?i)`` alternations
     at every position cost ten times more). ``low`` is that text if the
-    caller has it (:func:`refwatch.extract.sentences.lower_same_length`)."""
-    starts = [m.start() for m in _DIGIT_RUN_RE.finditer(text)]
+    caller has it (:func:`refwatch.extract.sentences.lower_same_length`).
+    With ``spans``, only starts inside them (each span is scanned on its own;
+    a run or word that began before the span is not a start)."""
     if low is None:
         low = lower_same_length(text)
-    for m in _WORD_SCAN_RE.finditer(low):
-        p = m.start()
-        if p == 0 or not low[p - 1].isalpha():
-            starts.append(p)
+    if spans is None:
+        spans = [(0, len(text))]
+    starts: list[int] = []
+    for lo, hi in spans:
+        for m in _DIGIT_RUN_RE.finditer(text, lo, hi):
+            p = m.start()
+            if p == 0 or not text[p - 1].isdigit():
+                starts.append(p)
+        # A phrase may run past the span's end ("a few" at its last word): read on, keep starts inside.
+        for m in _WORD_SCAN_RE.finditer(low, lo, min(len(low), hi + _WORD_SCAN_OVERRUN)):
+            p = m.start()
+            if p >= hi:
+                break
+            if p == 0 or not low[p - 1].isalpha():
+                starts.append(p)
     starts.sort()
     return starts
 
@@ -711,7 +751,8 @@ def _korean_counts(text: str) -> list[CountMention]:
 
 # --- shares -------------------------------------------------------------------
 
-def _share_matches(text: str, low: str | None = None) -> list[re.Match[str]]:
+def _share_matches(text: str, low: str | None = None,
+                   spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
     """Matches of both share patterns, in text order.
 
     The number pattern is tried only where a run of digits starts: its
@@ -721,10 +762,15 @@ def _share_matches(text: str, low: str | None = None) -> list[re.Match[str]]:
     """
     found = []
     done = 0
-    for d in _DIGIT_RUN_RE.finditer(text):
-        if d.start() < done:
+    if spans is None:
+        runs = [d.start() for d in _DIGIT_RUN_RE.finditer(text)]
+    else:  # a run that began before its span is not a start
+        runs = [d.start() for lo, hi in spans for d in _DIGIT_RUN_RE.finditer(text, lo, hi)
+                if d.start() == 0 or not text[d.start() - 1].isdigit()]
+    for start in runs:
+        if start < done:
             continue
-        m = _SHARE_NUM_RE.match(text, d.start())
+        m = _SHARE_NUM_RE.match(text, start)
         if m is not None:
             found.append(m)
             done = m.end()
@@ -732,19 +778,30 @@ def _share_matches(text: str, low: str | None = None) -> list[re.Match[str]]:
         low = lower_same_length(text)
     if (any(h in low for h in _SHARE_WORD_HINTS) and _SHARE_WORD_HINT_RE.search(low) is not None) \
             or "ı" in text or "İ" in text or "ſ" in text:
-        words = list(_SHARE_WORD_RE.finditer(text))
+        if spans is None:
+            words = list(_SHARE_WORD_RE.finditer(text))
+        else:
+            # Each span on its own; the match's "of" may lie just past the span's end.
+            words = [m for lo, hi in spans for m in _SHARE_WORD_RE.finditer(text, lo, min(len(text), hi + 8))
+                     if m.start() < hi]
         if words:
             found = sorted(found + words, key=lambda m: m.start())
     return found
 
 
-def find_shares(text: str, low: str | None = None) -> list[ShareMention]:
+def find_shares(text: str, low: str | None = None,
+                spans: list[tuple[int, int]] | None = None) -> list[ShareMention]:
     """Proportions with the group they describe: "over 70% of them women".
 
-    ``low`` is ``lower_same_length(text)`` when the caller already has it.
+    ``low`` is ``lower_same_length(text)`` when the caller already has it;
+    ``spans`` limits the search as in :func:`find_counts`.
     """
     out: list[ShareMention] = []
-    for m in _share_matches(text, low):
+    matches = _share_matches(text, low, spans)
+    if spans is not None:
+        keep = set(_inside([m.start() for m in matches], spans))
+        matches = [m for m in matches if m.start() in keep]
+    for m in matches:
         start, end = m.start(), m.end()
         before = text[max(0, start - 60):start]
         if m.re is _SHARE_NUM_RE:

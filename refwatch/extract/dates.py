@@ -14,7 +14,13 @@ character span and a :class:`~refwatch.model.records.DateRange`:
   "last week" (Monday..Sunday), "yesterday", "on Monday" (latest Monday on or
   before publication), "the past year" (publication - 1 year + 1 day ..
   publication), "since June last year" (1 June .. publication);
-* relative to an earlier date in the text: "a month earlier", "two weeks later";
+* relative to an earlier date in the text: "a month earlier", "two weeks later",
+  "the following month", "the next day", "late that month" (the unit of the
+  date told just before, moved by one or not at all), "That October" (the
+  month in the year of the date told just before);
+* "on the 22nd": the latest such day of a month on or before publication;
+  "a year ago today": that very day; "over the weekend": the latest weekend
+  begun on or before publication;
 * ranges: "from July 2016 until June 2017", "between March and May 2020",
   "July and August of this year", "2016-2017", "9-11 October";
 * fuzzy parts: early/mid/late of a month are days 1-10 / 11-20 / 21-end; of a
@@ -109,7 +115,8 @@ def _cases(words: list[str]) -> str:
 
 _MON_FULL = rf"(?:{_cases(_MONTH_NAMES)})"
 # abbreviations only where a day or a year follows
-_MON_ANY = rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})\.?(?![a-z])"
+# (a full name never takes the period: "on 4 June. Three men ..." ends the sentence)
+_MON_ANY = rf"(?:{_cases(_MONTH_NAMES)}|{_cases(_MONTH_ABBR)}\.?)(?![a-z])"
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _WEEKDAY_NUM = {w.lower(): i for i, w in enumerate(_WEEKDAYS)}
 _WD = rf"(?:{_cases(_WEEKDAYS)})"
@@ -200,10 +207,19 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
     ("season_in", rf"{_SEASON_CORE}\b",
      r"(?P<trig>\b(?i:in|during|by|since|until|over|through|throughout)\s+)(?P<pre>(?i:the)\s+)$", True),
     ("weekday", rf"(?P<wd>{_WD})\b(?!s)", r"(?P<pre>(?:(?P<rel>(?i:last|this|next|past|on))\s+)?)$", False),
+    # "on the 22nd": a day of the month, the latest such day on or before publication
+    ("dom", r"(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)\b(?!\s+(?i:of|century|anniversary|birthday|floor|time|round|"
+            r"session|congress|edition|amendment|day|week|month|year|place|grade|minute|hour)\b)",
+     r"(?P<trig>\b(?i:on|by|since|until|till|before|after)\s+)(?P<pre>(?i:the)\s+)$", True),
+    # "the following month", "that day", "late that month": a unit counted from the date told just before
+    ("anchor_unit", rf"(?P<rel>{_lit('the following', 'the next', 'the previous', 'the preceding', 'that')})\s+"
+                    r"(?P<u>(?i:day|week|month))\b(?!\s*(?:'s|’s))", rf"(?P<pre>(?:{_FUZZY})?)$", False),
     ("ago", rf"(?P<u>{_lit('day', 'week', 'month', 'year', 'decade')})s?\s+(?P<dir>(?i:ago|earlier|later))\b",
      rf"(?P<pre>(?:(?P<q>(?i:about|around|nearly|almost|some|roughly|more\s+than|over|"
      rf"less\s+than|just\s+over|just\s+under|barely|only|approximately|just))\s+)?"
      rf"(?P<n>(?i:{_NUM})))\s+$", True),
+    # "over the weekend": the latest weekend begun on or before publication
+    ("weekend", r"(?P<w>(?i:over|at|during))\s+the\s+weekend\b", None, False),
     ("words", rf"(?P<w>{_lit('the day before yesterday', 'yesterday', 'today', 'tonight', 'last night', 'this morning', 'this afternoon', 'this evening', 'earlier today')})\b",
      None, False),
     ("rel_unit", rf"(?P<rel>{_lit('this', 'last', 'next', 'the past', 'the last', 'the coming', 'past')})\s+"
@@ -236,7 +252,7 @@ _PRIORITY = {kind: i for i, (kind, *_rest) in enumerate(_PATTERNS)}
 _KOREAN_KINDS = {"ko", "ko_md"}
 # Patterns whose core starts at a digit run or a month name are tried only
 # there (one scan per family instead of one per pattern).
-_FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "d_relm", "year", "fz_year", "year_range", "decade")}
+_FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "d_relm", "dom", "year", "fz_year", "year_range", "decade")}
 _FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
 _DIGITS_RE = re.compile(r"[0-9]+")
 # Which digit runs a digit-family core can start at (its first match is at the
@@ -244,7 +260,7 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 # "fz_year", "year_range", "decade" all open with one and then need a
 # non-digit), or a day/month of one or two digits ("ko_md", "dmy", "d_relm").
 _YEAR_RUN_KINDS = frozenset({"iso", "ko", "year", "fz_year", "year_range", "decade"})
-_SHORT_RUN_KINDS = frozenset({"ko_md", "dmy", "d_relm"})
+_SHORT_RUN_KINDS = frozenset({"ko_md", "dmy", "d_relm", "dom"})
 _MONTH_SCAN_RE = re.compile(rf"(?:{_cases(_MONTH_NAMES + _MONTH_ABBR)})")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
 
@@ -262,6 +278,10 @@ _SCAN_HINTS: dict[str, tuple[str, ...]] = {
     "season_in": ("spring", "summer", "autumn", "fall", "winter"),
     "weekday": ("day",),
     "ago": ("ago", "earlier", "later"),
+    "anchor_unit": ("following day", "following week", "following month", "next day", "next week", "next month",
+                    "previous day", "previous week", "previous month", "preceding", "that day", "that week",
+                    "that month"),
+    "weekend": ("weekend",),
     "words": ("yesterday", "today", "tonight", "night", "morning", "afternoon", "evening"),
     "rel_unit": ("week", "month", "year", "decade"),
     "past_n": ("day", "week", "month", "year", "decade"),
@@ -685,6 +705,18 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
                 a.unresolved_reason = "invalid"
                 return
             a.lo = a.hi = day
+        elif k == "dom":
+            if _unresolvable(a, pub):
+                return
+            d = _int(g["d"]) or 0
+            y, m = pub.year, pub.month
+            if d > pub.day:
+                y, m = _add_months(y, m, -1)
+            day = _safe_date(y, m, d)
+            if day is None:
+                a.unresolved_reason = "invalid"
+                return
+            a.lo = a.hi = day
         elif k in ("year", "fz_year"):
             y = _int(g["y"])
             if k == "year" and not 1950 <= y <= 2035:
@@ -755,6 +787,11 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
             a.lo = a.hi = d
         elif k == "ago":
             _resolve_ago(a, pub)
+        elif k == "weekend":
+            if _unresolvable(a, pub):
+                return
+            saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)
+            a.lo, a.hi = saturday, min(saturday + timedelta(days=1), max(pub, saturday))
         elif k == "words":
             if _unresolvable(a, pub):
                 return
@@ -954,6 +991,34 @@ def _anchored(a: _Atom, anchor: DateMention | None) -> None:
     a.relative = anchor.relative
 
 
+def _last_told(out: list[DateMention]) -> DateMention | None:
+    """The last date found before, other than a state at publication."""
+    return next((d for d in reversed(out) if not d.is_publication_state and d.range.earliest is not None
+                 and d.range.latest is not None), None)
+
+
+def _anchored_unit(a: _Atom, anchor: DateMention | None) -> None:
+    """"the following month", "that day", "late that month": the unit of the anchor, moved by one or none."""
+    g = a.g
+    a.lo = a.hi = None
+    if anchor is None:
+        a.unresolved_reason = "unknown"
+        return
+    rel = _norm(g["rel"])
+    unit = _norm(g["u"])
+    step = 1 if rel in ("the following", "the next") else -1 if rel in ("the previous", "the preceding") else 0
+    lo = _shift(anchor.range.earliest, unit, step)
+    hi = _shift(anchor.range.latest, unit, step)
+    if lo is None or hi is None:
+        return
+    lo, hi = _unit_span(lo, unit)[0], _unit_span(hi, unit)[1]
+    fz = g.get("fz")
+    if fz and unit == "month" and (lo.year, lo.month) == (hi.year, hi.month):
+        lo, hi = _fuzzy_month(lo.year, lo.month, fz)
+    a.lo, a.hi = lo, hi
+    a.relative = anchor.relative
+
+
 # --- public --------------------------------------------------------------------
 
 def _mention(text: str, start: int, end: int, lo: date | None, hi: date | None,
@@ -989,9 +1054,25 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
     i = 0
     while i < len(atoms):
         a = atoms[i]
-        _resolve(a, published, ctx_year)
+        if a.kind == "m" and _norm(a.g.get("trig")) == "that":
+            # "That October": the month in the year of the date told just before
+            anchor = _last_told(out)
+            _resolve(a, published, ctx_year, year_hint=anchor.range.earliest.year if anchor else None)
+        else:
+            _resolve(a, published, ctx_year)
         if a.kind == "ago" and _norm(a.g["dir"]) != "ago":
-            _anchored(a, next((d for d in reversed(out) if not d.is_publication_state), None))
+            _anchored(a, _last_told(out))
+        elif a.kind == "anchor_unit":
+            _anchored_unit(a, _last_told(out))
+        elif a.kind == "ago" and a.lo is not None and i + 1 < len(atoms) and atoms[i + 1].kind == "words" \
+                and _norm(atoms[i + 1].g.get("w")) == "today" and text[a.end:atoms[i + 1].start].strip(" ,") == "":
+            # "A year ago today": the very day, not the whole year
+            n = _count(a.g["n"])
+            day = _shift(published, _norm(a.g["u"]), -n) if n is not None and published is not None else None
+            if day is not None:
+                out.append(_mention(text, a.start, atoms[i + 1].end, day, day, True))
+                i += 2
+                continue
         if a.unresolved_reason == "invalid":
             i += 1
             continue

@@ -8,8 +8,9 @@ The rules, in the order they apply:
 
 1. One candidate per sentence and event class among its unblocked triggers
    ("caught and detained" is one arrest). A sentence that pairs several dates
-   with several counts ("in August (with 80), September (with 40)") gives one
-   candidate per pair. A sentence with a total but no trigger ("recorded 51
+   with several counts ("in August (with 80), September (with 40)", or "30
+   in Yanji in March and 12 in Tumen in April") gives one candidate per
+   pair. A sentence with a total but no trigger ("recorded 51
    instances ... at least 92 persons") continues the event type of the
    trigger just before it and is flagged aggregate.
 2. Each candidate takes the parts nearest to it: the date in its sentence
@@ -18,16 +19,31 @@ The rules, in the order they apply:
    happened by then); else the frame date of the previous sentences when the
    sentence continues them ("They were ...", "While ..."); else the date of
    the next sentence when that one has no event of its own; a present state
-   ("currently held") is dated to publication. Counts are counts of people or
-   cases, nearest first; "X, his wife and his three children" sums to five;
+   ("currently held") is dated to publication. A "since" date (when a state
+   began) dates only custody and disappearance, and a date inside a relative
+   clause before the verb ("who crossed in August") gives way to another
+   date of the sentence. Counts are counts of people or cases, nearest
+   first, from the candidate's own clause when the sentence tells events of
+   several classes ("... before she was sent back with 30 others": not her
+   arrest's figure); "X, his wife and his three children" sums to five;
    "X, along with about 10 others" is about eleven; a named person alone
-   counts one. Places come from the sentence, else its neighbours.
+   counts one, as does "a woman" or "Ms. Choi" as the clause's subject (a
+   participle before the verb — "a woman returned in April was sentenced" —
+   stays inside the subject). "The woman, named as X, ..." up to three
+   sentences later names the woman of the event. Places come from the
+   sentence, else a country it names (a third country; China for custody,
+   also "in Chinese custody"), else its neighbours.
 3. Candidates that agree (same class, overlapping dates, counts that can be
    the same figure, no conflicting named victims) merge into one event; the
    body's figure beats the headline's, digits beat words, the first statement
    beats later ones; the most specific date within a month refines a broader
    one. Mentions too thin to stand alone ("forced repatriations", undated and
-   uncounted) join the main event of their class or are dropped.
+   uncounted, or a present state with nobody counted, named or placed) join
+   the main event of their class or are dropped. Some candidates never merge
+   with what came before: "two other women", "further returns"; a running
+   tally ("16 instances of arrest involving 37 people") and one occurrence
+   with another figure; one woman and one man ("a woman ... died", "the man
+   ... hanged himself").
 """
 
 from __future__ import annotations
@@ -88,12 +104,17 @@ class _Cand:
     span: tuple[int, int] | None = None  # the clause of a sentence that holds two events of one class
     sibling: "_Cand | None" = None  # a candidate of the same sentence this one must stay apart from
     background: bool = False  # told in the pluperfect ("had been caught"): background to another event
+    distinct: bool = False  # "two other women", "further returns": a group apart from the events told before
+    tally: bool = False  # a running total ("16 instances of arrest involving 37 people"), not one occurrence
+    sex: str | None = None  # "f" / "m" when the clause's one person is a woman or a man
+    own_subject: bool = False  # a clause of its own with its own date ("...; her husband was arrested ...")
 
     @property
     def informative(self) -> bool:
         # A count borrowed from "they" does not make background stand alone ("Both had been caught ...").
-        return self.date is not None or (self.count is not None and not (self.count_kind == "anaphoric"
-                                                                          and self.background)) \
+        # A present state with nobody counted, named or placed ("they are refugees held in limbo") is too thin.
+        dated = self.date is not None and not (self.date_strength == "state" and not self.places)
+        return dated or (self.count is not None and not (self.count_kind == "anaphoric" and self.background)) \
             or bool(self.victims)
 
 
@@ -193,7 +214,7 @@ _NOUN_CLASS = {"return": "repatriation", "repatriation": "repatriation", "deport
                "escape": "escape", "flight": "escape"}
 _SHARE_TEXT = re.compile(r"%|per\s*cent|percent|half|third|quarter|most|majority", re.IGNORECASE)
 _PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those|them|whom)\b", re.IGNORECASE)
-_HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|of\s+them|more(?!\s+than))\b", re.IGNORECASE)
+_HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|who|of\s+them|more(?!\s+than))\b", re.IGNORECASE)
 # A number that names a group of people without a noun: "a defector family of five", "the seven, five women ...".
 _GROUP_OF = re.compile(r"\b(?:family|group|party|household)\s+of\s+$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|all|these|those)\s+$", re.IGNORECASE)
@@ -204,12 +225,15 @@ _SINGULAR_NP = re.compile(
     r"\b(?:she|he)\b|\b(?:her|his)\s+(?:whereabouts|fate|current\s+location|location)\b|"
     r"\b(?:a|an|one|the|another|this|that|my|his|her|our|their)\s+(?:[\w’'-]+\s+){0,3}?(?:woman|man|boy|girl|teenager|mother|father|"
     r"wife|husband|grandmother|grandfather|defector|escapee|refugee|soldier|student|worker|trader|daughter|son|"
-    r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))",
+    r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][a-z]+)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"\b(?:a|an|the)\s+\d{1,2}-year-old(?=\s+(?:was|is|had|has|who)\b|\s*,)",
     re.IGNORECASE)
 _PLURAL_NP = re.compile(r"\b(?:they|both|families|women|men|people|children|others|group|couple|family|all)\b",
                         re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose|which)\b[^,]*(?:,|$)", re.IGNORECASE)
-_OF_COMPLEMENT = re.compile(r"\bof\s+(?:the|their|his|her|its|a|an|this|that)\s+[\w-]+", re.IGNORECASE)
+_OF_COMPLEMENT = re.compile(r"\b(?:of|in|from)\s+(?:the|their|his|her|its|a|an|this|that)\s+(?:same\s+)?[\w-]+",
+                            re.IGNORECASE)
 # "They were sent back", "deported them", "The family have since been transferred": the group named before.
 _GROUP_ANAPHOR = re.compile(r"\b(?:they|them|both|the\s+(?:family|group|couple|pair|(?:two|three|four|five|six|seven|"
                             r"eight|nine|ten|eleven|twelve|\d+)\b(?!\s+(?:of|women|men|people|children|defectors)\b)))"
@@ -237,7 +261,7 @@ _COMPARE_WORDS = ("from", "above", "below", "than", "compared", "versus", "again
 _COMPARE_COUNT_BEFORE = re.compile(r"\b(?:up|down|rising|falling|rose|fell|increased|decreased)\s+from\s+$|"
                                    r"\b(?:compared\s+(?:with|to)|versus|against)\s+$", re.IGNORECASE)
 # "SEOUL, Oct. 12 (Yonhap) —", "BEIJING/SEOUL, Aug. 22, 2019 —": the date the story was filed.
-_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?[—–]")
+_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?(?:[—–]|-\s)")
 _IN_BETWEEN = re.compile(r"\s+(?:in|during|for)\s+")
 _AGE = re.compile(r"^(?:aged\s+)?\d{1,3}$")
 _WOMEN = re.compile(r"\b(?:women|female|females|girls)\b", re.IGNORECASE)
@@ -331,17 +355,27 @@ def _reanchor_relative(dates: list[_Date], text: str) -> None:
     her arrest in the spring"), the shift is counted again from the last date
     before it that is none of these.
     """
+    told: dict[int, bool] = {}  # per date index: not a life detail, report name or background (text only)
+
+    def usable(j: int) -> bool:
+        p = dates[j]
+        if p.earliest is None or p.latest is None:
+            return False
+        if j not in told:
+            told[j] = not p.born and not p.names_report and not p.state and p.text != "" \
+                and not _LIFE_BEFORE.search(text[max(0, p.start - 40):p.start]) \
+                and not _PLUPERFECT_BEFORE.search(text[max(0, p.start - 70):p.start])
+        return told[j]
+
     for i, d in enumerate(dates):
         m = _SHIFT_ONLY.match(d.text)
         if not m or i == 0:
             continue
-        usable = [p for p in dates[:i] if not p.born and not p.names_report and not p.state and p.text != ""
-                  and p.earliest is not None and p.latest is not None
-                  and not _LIFE_BEFORE.search(text[max(0, p.start - 40):p.start])
-                  and not _PLUPERFECT_BEFORE.search(text[max(0, p.start - 70):p.start])]
-        if not usable or usable[-1] is dates[i - 1]:
+        # the last usable date before this one, read backwards
+        last = next((j for j in range(i - 1, -1, -1) if usable(j)), None)
+        if last is None or last == i - 1:
             continue
-        anchor = usable[-1]
+        anchor = dates[last]
         g = m.group("n").lower()
         n = _NUM_WORDS[g] if g in _NUM_WORDS else int(g)
         sign = -1 if m.group("dir").lower() in ("earlier", "before") else 1
@@ -374,6 +408,22 @@ def _counts_compatible(a: _Cand, b: _Cand) -> bool:
     lo1, hi1 = _range_of(a.count)
     lo2, hi2 = _range_of(b.count)
     return lo1 <= hi2 and lo2 <= hi1
+
+
+def _tallies_compatible(ev: _Event, bc: _Cand | None, cand: _Cand) -> bool:
+    """A running total and one occurrence with another figure are different events.
+
+    "At least nine were arrested between 3 and 10 June" and "from January to
+    June we logged 16 instances of arrest involving at least 37 people"
+    overlap in time, but the tally counts the nine among others.
+    """
+    if bc is None or cand.count is None or bc.count is None or bc.count_kind != "stated" \
+            or cand.count_kind != "stated":
+        return True
+    ev_tally = any(m.tally for m in ev.members)
+    if ev_tally == cand.tally:
+        return True
+    return bc.count.best == cand.count.best and bc.count.unit == cand.count.unit
 
 
 def _dates_compatible(a: _Date | None, sa: str | None, b: _Date | None, sb: str | None) -> bool:
@@ -485,8 +535,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             classes.setdefault(event_class(t.type), []).append(t)
         if "disappearance" in classes and classes.keys() & _CUSTODYISH:
             del classes["disappearance"]
-        if "transfer" in classes and "repatriation" in classes:
-            del classes["transfer"]
+        if "transfer" in classes and "repatriation" in classes and not _into_china(classes["transfer"]) \
+                and not _dated_apart(classes["transfer"], classes["repatriation"], by_sent["dates"][si],
+                                     by_sent["triggers"][si]):
+            del classes["transfer"]  # "transferred to the border and sent back": one return
         if trigs:
             last_trigger_type[si] = trigs[-1].type
         if not classes:
@@ -498,20 +550,23 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         for cls, all_ts in classes.items():
             main = all_ts[0]
             etype = next((t.type for t in all_ts if t.type == "arrest"), main.type)
-            pairs = _date_count_pairs(by_sent["dates"][si], by_sent["counts"][si]) if len(classes) == 1 else []
+            pairs = (_date_count_pairs(by_sent["dates"][si], by_sent["counts"][si])
+                     or _count_date_pairs(by_sent["dates"][si], by_sent["counts"][si], by_sent["any_counts"][si],
+                                          text)) if len(classes) == 1 else []
             if pairs:
                 for d, c in pairs:
                     cand = _Cand(etype, si, d.start, sent.headline, date=d, date_strength="same")
                     _set_count(cand, c, text)
                     cands.append(cand)
                 continue
-            groups = _state_split(all_ts, sent) or _clause_groups(all_ts, owners, text, sent)
+            groups = _state_split(all_ts, sent, text) or _clause_groups(all_ts, owners, text, sent)
             split_state = len(groups) == 2 and groups[1][0][0].state and not groups[0][0][0].state
             prev_cand: _Cand | None = None
             for ts, span in groups:
                 main = ts[0]
                 etype = next((t.type for t in ts if t.type == "arrest"), main.type)
-                cand = _Cand(etype, si, main.start, sent.headline, span=span, background=all(t.pluperfect for t in ts))
+                cand = _Cand(etype, si, main.start, sent.headline, span=span, background=all(t.pluperfect for t in ts),
+                             own_subject=span is not None and not split_state)
                 _attach_count(cand, main, si, sent, text, by_sent, lex)
                 _attach_date(cand, main, ts, si, sent, text, by_sent, sentences, published, lex, unblocked,
                              same_block, owners, entries)
@@ -536,7 +591,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         sent = sentences[si]
         cand.evidence.append((sent.start, sent.end))
         names = [(v.name, v.text) for v in by_sent["victims"][si]
-                 if not any(v.name.lower() in p or p in v.name.lower() for p in source_people)]
+                 if not any(v.name.lower() in p or p in v.name.lower() for p in source_people)
+                 and (not cand.own_subject or cand.span[0] <= v.start < cand.span[1])]
         seen_names: set[str] = set()
         for nm, tx in names:
             if nm not in seen_names:
@@ -547,6 +603,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             prior = [v for v in victims if v.sentence < si and si - v.sentence <= _PRONOUN_REACH]
             if prior:
                 cand.victims.append((prior[-1].name, cand.count.text))
+        if not cand.victims and cand.count is not None and cand.count.best == 1 and cand.count_kind == "implicit":
+            named = _named_after(cand.count.text or "", si, sentences, text, by_sent)
+            if named is not None:
+                cand.victims.append(named)
         if cand.count is None:
             _implicit_count(cand, si, text, sent, by_sent, lex)
         if cand.count is None:
@@ -554,6 +614,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if cand.date is None:
             _date_after_event(cand, text[sent.start:sent.end], cands)
         cand.places = _attach_places(cand, si, by_sent, sentences, text, unblocked, same_block, victims)
+        _mark_group(cand, sent, text, by_sent["triggers"][si], lex)
         if event_class(cand.etype) == "repatriation" and not sent.headline \
                 and not any(p.kind == "crossing" for p in cand.places):
             cand.places = cand.places + _crossings_after(si, by_sent, sentences, unblocked)
@@ -582,7 +643,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         bucket = by_class.setdefault(cls, [])
         cand_names = {v[0] for v in cand.victims}
         best: tuple[float, _Event] | None = None
-        for ev in bucket:
+        for ev in ([] if cand.distinct else bucket):
             if cand.sibling is not None and any(m is cand.sibling for m in ev.members):
                 continue
             bc, d, s = ev.summary()
@@ -596,6 +657,11 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             # A tally of cases and the story of one named person are different events.
             if (cand_names and any(m.aggregate for m in ev.members)) or (ev_names and cand.aggregate):
                 continue
+            if not _tallies_compatible(ev, bc, cand):
+                continue
+            sexes = {m.sex for m in ev.members if m.sex}
+            if cand.sex and sexes and cand.sex not in sexes:
+                continue  # "a woman ... died" and "the man ... killed himself": two deaths
             score = len(ev.members) / 100.0
             if bc is not None and cand.count is not None and bc.count is not None and bc.count.best == cand.count.best:
                 score += 2
@@ -730,12 +796,16 @@ def _not_a_scene(text: str, p, sent_start: int) -> bool:
     A dateline ("SEOUL, Oct. 12 —") and "a Seoul-based group" locate the
     writer; they are not where people were arrested or sent back.
     """
-    if _SCENE_EXCLUDED_AFTER.match(text[p.end:p.end + 20]):
+    # (both exclusions open with one of these characters right after the name)
+    if text[p.end:p.end + 1] in ("-", "’", "'") and _SCENE_EXCLUDED_AFTER.match(text[p.end:p.end + 20]):
         return True
     return p.start - sent_start < 25 and bool(_DATELINE.match(text[sent_start:p.end + 2]))
 
 
-def _state_split(ts: list, sent) -> list[tuple[list, tuple[int, int] | None]]:
+_STATE_CLAUSE_OPEN = re.compile(r",\s*(?:and|while|but|whereas)\b|;", re.IGNORECASE)
+
+
+def _state_split(ts: list, sent, text: str = "") -> list[tuple[list, tuple[int, int] | None]]:
     """"were rounded up in Yanji and are now being held in Tumen": the arrest and the present detention apart.
 
     Arrest and detention are one class; when the sentence goes on from a past
@@ -746,6 +816,10 @@ def _state_split(ts: list, sent) -> list[tuple[list, tuple[int, int] | None]]:
     if not first or any(t.state for t in ts[:first]):
         return []
     cut = ts[first].start
+    # "..., and some 70 others remain in custody": the state's clause opens with its own subject.
+    opens = list(_STATE_CLAUSE_OPEN.finditer(text, ts[first - 1].end, cut)) if text else []
+    if opens:
+        cut = opens[-1].start()
     return [(ts[:first], (sent.start, cut)), (ts[first:], (cut, sent.end))]
 
 
@@ -766,7 +840,10 @@ def _coordinated_followers(cands: list[_Cand], sentences, text: str, by_sent, pu
     "then"/"immediately". Without a count of its own it takes the first's.
     """
     for cand in cands:
-        if cand.headline or (cand.date is not None and cand.date_strength not in ("frame", "next")):
+        if cand.headline:
+            continue
+        if cand.date is not None and cand.date_strength not in ("frame", "next"):
+            _shared_subject_count(cand, cands, sentences, text)
             continue
         si = cand.sentence
         firsts = [c for c in cands if c.sentence == si and c.pos < cand.pos and c.date is not None
@@ -803,8 +880,52 @@ def _coordinated_followers(cands: list[_Cand], sentences, text: str, by_sent, pu
             cand.count, cand.count_kind, cand.count_digits = first.count, "anaphoric", first.count_digits
 
 
+# "fled North Korea in 2015, were caught in China in 2018": a comma, then the same subject's next verb.
+_AUX_CHAIN = re.compile(r"[^,;]*,\s*(?:and\s+)?(?:then\s+)?(?:was|were|had\s+been|been)\s+(?:\w+ly\s+)?$",
+                        re.IGNORECASE)
+
+
+def _shared_subject_count(cand: _Cand, cands: list[_Cand], sentences, text: str) -> None:
+    """"Ms. Choi was arrested in October and repatriated in December": the second verb has the first's subject."""
+    if cand.count is not None:
+        return
+    si = cand.sentence
+    firsts = [c for c in cands if c.sentence == si and c.pos < cand.pos and c.count is not None
+              and event_class(c.etype) != event_class(cand.etype)]
+    if not firsts:
+        return
+    first = firsts[-1]
+    m = _COORDINATED.search(text[sentences[si].start:cand.pos])
+    joined = m is not None and m.start() + sentences[si].start >= first.pos \
+        and not re.search(r"[;,]", text[first.pos:cand.pos])
+    if not joined and not _AUX_CHAIN.match(text[first.pos:cand.pos]):
+        return
+    cand.count, cand.count_kind, cand.count_digits = first.count, "anaphoric", first.count_digits
+
+
 _SINCE_NOUN = re.compile(r"\bsince\s+(?:their|his|her|the)\s+$", re.IGNORECASE)
 _SINCE_HELD = re.compile(r"since\s+(?:their|his|her|the)\s", re.IGNORECASE)
+
+
+def _into_china(transfers: list) -> bool:
+    """"handed over to Chinese police": a handover into China, never a leg of the return to North Korea."""
+    return any("chin" in t.text.lower() for t in transfers)
+
+
+def _dated_apart(firsts: list, seconds: list, dates: list[_Date], triggers: list) -> bool:
+    """Both groups of triggers own a date of their own, and not the same one.
+
+    "transferred them to Tumen on 10 April and deported them on 19 April"
+    tells two events; "moved to the border and sent back on 19 April" one.
+    """
+    owners = _date_owners(dates, triggers)
+    ids_a, ids_b = {id(t) for t in firsts}, {id(t) for t in seconds}
+    own_a = {start for start, t in owners.items() if id(t) in ids_a}
+    own_b = {start for start, t in owners.items() if id(t) in ids_b}
+    return bool(own_a) and bool(own_b) and not own_a & own_b
+
+
+_SINCE_AFTER = re.compile(r"\s*(?:(?:her|him|them)\s+)?(?:ever\s+)?since\b(?!\s+[A-Z0-9])")
 
 
 def _since_disappearances(cands: list[_Cand], sentences, text: str, by_sent,
@@ -819,11 +940,14 @@ def _since_disappearances(cands: list[_Cand], sentences, text: str, by_sent,
         if trig is None:
             continue
         # The arrest noun follows "since": "since their arrest", or the trigger holds the pronoun ("their arrest").
-        if not _SINCE_NOUN.search(text[max(sentences[si].start, trig.start - 12):trig.start]) \
-                and not _SINCE_HELD.match(text[max(0, trig.start - 6):trig.end]):
-            continue
-        gone = next((t for t in by_sent["triggers"][si] if not t.blocked and t.type == "disappearance"
-                     and t.end <= trig.start), None)
+        if _SINCE_NOUN.search(text[max(sentences[si].start, trig.start - 12):trig.start]) \
+                or _SINCE_HELD.match(text[max(0, trig.start - 6):trig.end]):
+            gone = next((t for t in by_sent["triggers"][si] if not t.blocked and t.type == "disappearance"
+                         and t.end <= trig.start), None)
+        else:
+            # "was arrested in Harbin in 2022 and has not been heard from since": gone from the arrest on.
+            gone = next((t for t in by_sent["triggers"][si] if not t.blocked and t.type == "disappearance"
+                         and t.start >= trig.end and _SINCE_AFTER.match(text, t.end, sentences[si].end)), None)
         if gone is None or c.date.earliest > published:
             continue
         nd = _Date(gone.start, gone.end, "", c.date.earliest, published, si)
@@ -831,6 +955,39 @@ def _since_disappearances(cands: list[_Cand], sentences, text: str, by_sent,
         cand.count, cand.count_kind = c.count, c.count_kind
         out.append(cand)
     return out
+
+
+# "two other women": a group apart from those counted before.
+_OTHER_AFTER = re.compile(r"^\s+other\b", re.IGNORECASE)
+# "along with two other women", "Kim and two other women": the others of the same group.
+_WITH_BEFORE = re.compile(r"\b(?:along|together)\s+with\s+$|\b(?:with|and)\s+$", re.IGNORECASE)
+_FURTHER = re.compile(r"(?:further|fresh|new|more|subsequent)\b", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(?:woman|girl|she|her|herself|mother|wife|daughter|sister|grandmother|aunt|niece)\b",
+                     re.IGNORECASE)
+_MALE = re.compile(r"\b(?:man|boy|he|him|his|himself|father|husband|son|brother|grandfather|uncle|nephew)\b",
+                   re.IGNORECASE)
+
+
+def _mark_group(cand: _Cand, sent, text: str, triggers: list, lex: _Lex) -> None:
+    """Who the candidate is about, for the merge: a distinct group, a running tally, one woman or one man."""
+    trig = next((t for t in triggers if t.start == cand.pos), None)
+    if trig is not None and _FURTHER.match(trig.text):
+        cand.distinct = True  # "further returns ... in November and December"
+    c = cand.count
+    if c is not None and cand.count_kind == "stated" and c.text:
+        at = text.find(c.text, sent.start, sent.end)
+        if at >= 0 and _OTHER_AFTER.match(text[at + len(c.text):at + len(c.text) + 8]) \
+                and not _WITH_BEFORE.search(text[max(sent.start, at - 16):at]):
+            cand.distinct = True
+    lo, hi = cand.span if cand.span is not None else (sent.start, sent.end)
+    cand.tally = cand.aggregate or bool(lex.aggregate.search(text, lo, hi))
+    if c is not None and c.best == 1 and cand.count_kind == "implicit":
+        words = (c.text or "") + " " + (trig.text if trig is not None else "")
+        f, m = bool(_FEMALE.search(words)), bool(_MALE.search(words))
+        if f != m:
+            cand.sex = "f" if f else "m"
+    elif trig is not None and (m := lex.reflexive.search(trig.text)) is not None:
+        cand.sex = "f" if "herself" in m.group(0).lower() else "m"
 
 
 def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[int, object]) -> bool:
@@ -888,10 +1045,15 @@ def _clause_groups(ts: list, owners: dict[int, object], text: str, sent) -> list
             groups[-1].append(t)
     if len(groups) == 1:
         return [(ts, None)]
+    # Each clause runs to the break before the next one ("...; her husband, X, was arrested" is the second's).
+    bounds = []
+    for prev, nxt in zip(groups, groups[1:]):
+        breaks = list(_CLAUSE_BREAK.finditer(text, prev[-1].end, nxt[0].start))
+        bounds.append(breaks[-1].start() if breaks else nxt[0].start)
     out = []
     for i, g in enumerate(groups):
-        lo = sent.start if i == 0 else groups[i - 1][-1].end
-        hi = groups[i + 1][0].start if i + 1 < len(groups) else sent.end
+        lo = sent.start if i == 0 else bounds[i - 1]
+        hi = bounds[i] if i + 1 < len(groups) else sent.end
         out.append((g, (lo, hi)))
     return out
 
@@ -902,15 +1064,63 @@ def _singular_count(cand: _Cand, main, ts: list, sent, text: str, all_triggers: 
     lo = cand.span[0] if cand.span else max(sent.start, prev_end)
     subject = text[lo:main.start]
     tail = text[main.start:min(sent.end, main.end + 12)]
+    pair = _PAIR_NP.search(subject)
+    if pair is not None:
+        cand.count = Count(best=2, qualifier="exact", low=2, high=2, unit="persons", text=pair.group(0).strip())
+        cand.count_kind = "implicit"
+        return
     # "The second woman, who had no family to speak for her," / "A sixth member of their group":
     # relative clauses and of-complements do not make the subject plural.
     if _PLURAL_NP.search(_OF_COMPLEMENT.sub(" ", _RELATIVE_CLAUSE.sub(" ", subject))):
         return
     m = _SINGULAR_NP.search(text[lo:main.end]) or _SINGULAR_OBJECT.search(tail)
+    if m is None and lo > sent.start and cand.span is None:
+        # "A North Korean woman forcibly returned from China in April was sentenced": the verb before is a
+        # participle inside the subject, so the subject starts the sentence.
+        prev = max((t for t in all_triggers if t.end <= main.start), key=lambda t: t.end)
+        head = text[sent.start:prev.start]
+        if not _FINITE_BEFORE.search(head) and not _PLURAL_NP.search(head):
+            m = _SINGULAR_NP.match(head.strip()) and _SINGULAR_NP.search(head)
     if m is None:
         return
     cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0).strip())
     cand.count_kind = "implicit"
+
+
+# "The couple", "the pair", "a married couple": two people (not "a couple of").
+_PAIR_NP = re.compile(r"\b(?:the|a|this|that)\s+(?:[\w-]+\s+){0,2}?(?:couple|pair)\b(?!\s+of\b)", re.IGNORECASE)
+# A finite verb or a clause break before a verb: it is not a participle inside the subject.
+_FINITE_BEFORE = re.compile(r"\b(?:was|were|is|are|had|has|have|been)\b|[,;:—–]")
+
+_PERSON_HEAD = re.compile(r"\b(?P<noun>woman|man|girl|boy|teenager|mother|father|wife|husband|defector|escapee|"
+                          r"refugee|soldier|student|worker|trader)$", re.IGNORECASE)
+#: How many sentences ahead "The woman, named as ..." may name the person of an event.
+_NAMED_AFTER_REACH = 3
+
+
+@lru_cache(maxsize=64)
+def _the_noun(noun: str) -> re.Pattern[str]:
+    """"The woman", "the young man": a sentence opening that takes up a person told before."""
+    return re.compile(rf"\W*the\s+(?:[\w-]+\s+){{0,2}}?{noun}\b", re.IGNORECASE)
+
+
+def _named_after(np: str, si: int, sentences, text: str, by_sent) -> tuple[str, str] | None:
+    """"A North Korean woman ... died ... The woman, whom relatives named as Choi Yun-hee, ...": her name.
+
+    A later sentence (up to three ahead) that opens with "the" and the same
+    noun and names someone near its start names the person of the event.
+    """
+    m = _PERSON_HEAD.search(np.strip())
+    if m is None:
+        return None
+    opener = _the_noun(m.group("noun").lower())
+    for nxt in range(si + 1, min(len(sentences), si + 1 + _NAMED_AFTER_REACH)):
+        sent = sentences[nxt]
+        if sent.skip or not opener.match(text, sent.start, sent.end):
+            continue
+        named = [v for v in by_sent["victims"][nxt] if v.kind in ("full", "surname") and v.start - sent.start <= 60]
+        return (named[0].name, named[0].text) if named else None
+    return None
 
 
 #: How many sentences back "she" / "he" may point to a named person.
@@ -953,6 +1163,32 @@ def _date_count_pairs(dates: list[_Date], counts: list) -> list[tuple[_Date, obj
     return pairs
 
 
+def _count_date_pairs(dates: list[_Date], people: list, counts: list, text: str) -> list[tuple[_Date, object]]:
+    """Counts each followed by their own date: "arrested 30 people in Yanji in March and 12 in Tumen in April".
+
+    Only when counts and dates alternate one for one, each date within 60
+    characters of its count and no count is a part of the one before
+    ("including 5 children"). The first count names people (``people``);
+    the later ones may leave the noun out ("and 12 in Tumen").
+    """
+    if not people:
+        return []
+    counts = [c for c in counts if c.start >= people[0].start and (c in people or c.head is None)]
+    if not counts or counts[0] is not people[0]:
+        return []
+    strong = [d for d in dates if not d.state]
+    if len(strong) < 2 or len(counts) != len(strong):
+        return []
+    pairs = []
+    for i, (c, d) in enumerate(zip(counts, strong)):
+        if not c.end <= d.start or d.start - c.end > 60 or (i + 1 < len(counts) and counts[i + 1].start < d.end):
+            return []
+        if i > 0 and (c.start < pairs[-1][0].end or _INCLUDING.search(text, pairs[-1][1].end, c.start)):
+            return []
+        pairs.append((d, c))
+    return pairs
+
+
 def _set_count(cand: _Cand, c, text: str) -> None:
     count = c.count
     before = text[max(0, c.start - 15):c.start]
@@ -969,6 +1205,52 @@ def _set_count(cand: _Cand, c, text: str) -> None:
         cand.aggregate = True
 
 
+# Where one verb's clause ends and the next begins ("... in December 2022 and held ... before she was sent back").
+_CLAUSE_LINK = re.compile(r",|;|\b(?:before|after|then|until|when)\b|\band\s+(?:was|were|had|has|have)\b",
+                          re.IGNORECASE)
+_CLAUSE_OPEN = re.compile(r"(?:,\s*(?:and|while|but|whereas)\b|;|\b(?:before|after|then|until|when)\b)",
+                          re.IGNORECASE)
+
+
+_OPENING_SUBORDINATE = re.compile(r"\W*(?:after|before|following|upon|while|when|having|once)\b", re.IGNORECASE)
+
+
+def _sentence_start_before(text: str, pos: int) -> int:
+    """Start of the sentence holding ``pos`` as far as this module needs it: after the last ". " or line break."""
+    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("; ", 0, pos))
+    return cut + 2 if cut >= 0 and text[cut] != "\n" else cut + 1
+
+
+def _own_clause_counts(cand: _Cand, main, counts: list, triggers: list, text: str) -> list:
+    """The counts of the candidate's own clause when the sentence tells events of several classes.
+
+    "She was picked up ... before she was sent back with roughly 30 other
+    people": the thirty belong to the return, not to her arrest. "16
+    instances of arrest involving at least 37 people, and 3 instances of
+    forced return": the return has its own figure, so the arrest's is not it.
+    """
+    cls = event_class(cand.etype)
+    others = [t for t in triggers if not t.blocked and event_class(t.type) != cls]
+    if not others:
+        return counts
+    nxt = next((t for t in others if t.start >= main.end), None)
+    # "After being detained in Vietnam in March, the eight were handed over ...": the subject follows.
+    opening = _OPENING_SUBORDINATE.match(text, sent_start := _sentence_start_before(text, main.start))
+    if nxt is not None and not (opening and "," not in text[sent_start:main.start]):
+        cut = _CLAUSE_LINK.search(text, main.end, nxt.start)
+        if cut is not None:
+            counts = [c for c in counts if c.start < cut.start()]
+    prv = [t for t in others if t.end <= main.start]
+    if prv:
+        opens = list(_CLAUSE_OPEN.finditer(text, prv[-1].end, main.start))
+        if opens:
+            lo = opens[-1].end()
+            own = [c for c in counts if lo <= c.start < main.start]
+            if own:
+                counts = [c for c in counts if c.start >= lo]
+    return counts
+
+
 def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Lex) -> None:
     lo = cand.span[0] if cand.span else sent.start
     summed = _list_sum(text[lo:main.start], by_sent["counts"][si], lo, lex, by_sent["victims"][si])
@@ -979,6 +1261,7 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     if len(counts) > 1:
         inc = _INCLUDING.search(text, sent.start, counts[-1].start)
         counts = [c for c in counts if inc is None or c.start < inc.end()]
+    counts = _own_clause_counts(cand, main, counts, by_sent["triggers"][si], text)
     if not counts:
         return
     persons = [c for c in counts if c.count.unit == "persons"]
@@ -1110,10 +1393,15 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
             d for d in dates if d.state or (d.end <= main.start and lex.report_verbs.search(text[d.end:main.start]))]
     strong, weak = [], []
     dates = [d for d in dates if not d.compared] or dates
+    # "Since January we have recorded 12 instances of arrest": a tally's recording period is its date.
+    tally = bool(dates) and bool(lex.aggregate.search(text, sent.start, sent.end))
     for d in dates:
         lo, hi = sorted((d.end, main.start)) if d.end <= main.start else sorted((main.end, d.start))
         dateline = d.start - sent.start < 40 and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 20]))
-        (weak if dateline or lex.report_verbs.search(text[lo:hi]) else strong).append(d)
+        reported = not (tally and d.end <= main.start) and lex.report_verbs.search(text[lo:hi])
+        (weak if dateline or reported else strong).append(d)
+    if len(strong) > 1:
+        strong = _preferred_dates(cand, main, strong, sent, text)
     if strong:
         # Nearest to the trigger's span: "sent as many as 600 North Koreans back ... on Monday".
         cand.date = min(strong, key=lambda d: main.start - d.end if d.end <= main.start else max(0, d.start - main.end))
@@ -1149,6 +1437,30 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
         cand.date, cand.date_strength = weak[-1], "weak"
 
 
+_RELATIVE_PRONOUN = re.compile(r"\b(?:who|whom|which)\b", re.IGNORECASE)
+_SINCE_DATE = re.compile(r"^(?:ever\s+)?since\b", re.IGNORECASE)
+
+
+def _preferred_dates(cand: _Cand, main, dates: list[_Date], sent, text: str) -> list[_Date]:
+    """Of several dates of one sentence, those that can be the date of this event.
+
+    "A man in his fifties, held since 2021, died ... on the 22nd": a "since"
+    date is when a state began, so it dates only custody and disappearance.
+    "A group of five who crossed the Mekong in August made it to Bangkok
+    three weeks ago": a date inside a relative clause before the verb belongs
+    to the clause. Either gives way when another date is left.
+    """
+    cls = event_class(cand.etype)
+    keep = []
+    for d in dates:
+        if cls not in ("custody", "disappearance") and _SINCE_DATE.match(d.text):
+            continue
+        if d.end <= main.start and _RELATIVE_PRONOUN.search(text, sent.start, d.start):
+            continue
+        keep.append(d)
+    return keep or dates
+
+
 def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocked, same_block,
                    victims: list) -> list[PlaceRef]:
     countries_ok = cand.etype in ("release", "escape", "transfer")
@@ -1163,6 +1475,8 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
     found = usable(by_sent["places"][si])
     if cand.span is not None:
         found = [p for p in found if cand.span[0] <= p.start < cand.span[1]]
+    if not found:
+        found = _country_scene(cand, sentences[si], text, by_sent["places"][si])
     if not found:
         for other in (si - 1, si + 1):
             if same_block(si, other) and not (other > si and unblocked(other)):
@@ -1184,6 +1498,42 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
         if p.ref.name not in keys:
             keys.add(p.ref.name)
             out.append(p.ref)
+    return out
+
+
+# "held in Chinese custody", "in Chinese detention centres": custody in China.
+_CHINESE_CUSTODY = re.compile(r"\b(?:in|into)\s+Chinese\s+(?:police\s+)?(?:custody|detention|prisons?|jails?)\b")
+
+
+class _Mention:
+    """A place found by a rule of this module rather than by the gazetteer matcher."""
+
+    __slots__ = ("start", "end", "ref")
+
+    def __init__(self, start: int, end: int, ref: PlaceRef) -> None:
+        self.start, self.end, self.ref = start, end, ref
+
+
+def _country_scene(cand: _Cand, sent, text: str, places: list) -> list:
+    """A country as the place when the clause names nothing finer.
+
+    A third country says where it happened ("detained by police in Laos");
+    China does for custody ("may currently be held in China", "remain in
+    Chinese custody"), where no city or province is given.
+    """
+    lo, hi = cand.span if cand.span is not None else (sent.start, sent.end)
+    custody = event_class(cand.etype) == "custody"
+    out = [p for p in places if lo <= p.start < hi and p.ref.kind == "country"
+           and (p.ref.country not in ("CN", "KP") or (custody and p.ref.country == "CN"))]
+    if not out and custody and "Chinese" in text[lo:hi]:
+        m = _CHINESE_CUSTODY.search(text, lo, hi)
+        if m is not None:
+            from refwatch.extract.places import _gazetteer
+            from refwatch.model.gazetteer import place_ref
+
+            china = _gazetteer().lookup("China")
+            if china is not None:
+                out = [_Mention(m.start(), m.end(), place_ref(china, m.group(0)))]
     return out
 
 

@@ -1,6 +1,6 @@
 """The extraction pipeline: a blank spaCy English pipeline plus rule components.
 
-    sentences → places → dates → counts → triggers → victims → sources → events
+    sentences → places → dates → triggers → counts → victims → sources → events
 
 Each component is one module that declares what it needs and adds (Doc
 extensions under ``doc._``). No model is downloaded: ``spacy.blank("en")``
@@ -8,10 +8,16 @@ gives the tokenizer, and every annotation is a rule over the text. Use
 :func:`extract` for one text and :func:`extract_many` for a stream (it runs
 ``nlp.pipe`` in batches, and keeps no per-document state between documents,
 so memory stays flat over long runs).
+
+Counts run after triggers and only read the sentences event assembly can
+use a figure from (see :func:`counts_component`): most numbers of a report
+(years, distances, prices, ages) sit in sentences that tell no event, and
+reading each costs more than the rest of the sentence's annotations.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
@@ -33,7 +39,7 @@ from refwatch.model.records import Claim
 
 __all__ = ["build_pipeline", "nlp", "extract", "extract_many", "claim_to_json", "COMPONENTS"]
 
-COMPONENTS = ("refwatch_sentences", "refwatch_places", "refwatch_dates", "refwatch_counts", "refwatch_triggers",
+COMPONENTS = ("refwatch_sentences", "refwatch_places", "refwatch_dates", "refwatch_triggers", "refwatch_counts",
               "refwatch_victims", "refwatch_sources", "refwatch_events")
 
 _EXTENSIONS = ("published", "sentences", "places", "dates", "counts", "shares", "triggers", "victims", "sources",
@@ -50,14 +56,77 @@ def dates_component(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("refwatch_counts", assigns=["doc._.counts", "doc._.shares"], requires=["doc._.sentences"])
+@Language.component("refwatch_counts", assigns=["doc._.counts", "doc._.shares"],
+                    requires=["doc._.sentences", "doc._.dates", "doc._.triggers"])
 def counts_component(doc: Doc) -> Doc:
-    """Head counts and shares (refwatch.extract.counts)."""
+    """Head counts and shares (refwatch.extract.counts) in the sentences events can take them from.
+
+    Event assembly reads the figures of a sentence that holds an event word
+    (blocked or not), of a sentence with a tally word ("instances", "in
+    total") that may continue the event before it, and of the blocks of a
+    dated log ("2023-08-14 — Arrest."); shares also in the sentence after an
+    event word. Other sentences are not read.
+    """
     text = doc_text(doc)
     low = doc_lower(doc)
-    doc._.counts = find_counts(text, low)
-    doc._.shares = find_shares(text, low)
+    sentences = doc._.sentences or []
+    with_event = {t.sentence for t in doc._.triggers or ()}
+    wanted = set(with_event)
+    wanted.update(_tally_sentences(text, low, sentences, wanted))
+    wanted.update(_log_sentences(text, sentences, doc._.dates or ()))
+    doc._.counts = find_counts(text, low, spans=_spans(sentences, wanted))
+    doc._.shares = find_shares(text, low, spans=_spans(sentences, wanted | {i + 1 for i in with_event}))
     return doc
+
+
+_TALLY_WORDS = ("instance", "case", "incident", "total", "altogether", "combined", "tally")
+
+
+def _spans(sentences: list, wanted: set[int]) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in sentences if s.index in wanted and not s.skip]
+
+
+def _tally_sentences(text: str, low: str, sentences: list, skip: set[int]) -> set[int]:
+    """Sentences (other than ``skip``) with a tally word (the events module's ``aggregate_markers``)."""
+    from refwatch.extract.events import _lex
+
+    # Every marker holds one of these words: only sentences holding one are searched.
+    hits: list[int] = []
+    for w in _TALLY_WORDS:
+        i = low.find(w)
+        while i >= 0:
+            hits.append(i)
+            i = low.find(w, i + 1)
+    if not hits:
+        return set()
+    aggregate = _lex().aggregate
+    starts = [s.start for s in sentences]
+    out: set[int] = set()
+    seen = set(skip)
+    for pos in sorted(hits):
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0 or i in seen or sentences[i].skip or pos >= sentences[i].end:
+            continue
+        seen.add(i)
+        s = sentences[i]
+        if aggregate.search(text, s.start, s.end) is not None:
+            out.add(i)
+    return out
+
+
+def _log_sentences(text: str, sentences: list, dates) -> set[int]:
+    """Every sentence of a block whose first sentence opens with a date (a log entry heading may)."""
+    opening = {d.start for d in dates}
+    blocks: set[int] = set()
+    seen: set[int] = set()
+    for s in sentences:
+        if s.skip or s.block in seen:
+            continue
+        seen.add(s.block)
+        first = s.start + len(text[s.start:s.end]) - len(text[s.start:s.end].lstrip())
+        if first in opening:
+            blocks.add(s.block)
+    return {s.index for s in sentences if s.block in blocks} if blocks else set()
 
 
 def build_pipeline() -> Language:

@@ -139,17 +139,19 @@ def _norm(s: str) -> str:
 
 
 def _word_before(text: str, start: int, end: int) -> str:
-    """The run of word characters and dots ending at ``end`` (not before ``start``).
+    """The run of word characters and dots ending at ``end`` (not before ``start``), lower-cased.
 
-    Same as ``_WORD_BEFORE_RE.search(text, start, end)``, but tried on the last
-    40 characters first: a search from the sentence start retries every
-    position of the sentence.
+    Same as ``_WORD_BEFORE_RE.search(text, start, end)`` (``\\w`` is what
+    ``str.isalnum`` accepts, and "_"), read backwards from ``end``: a regex
+    search tries every position before the word.
     """
-    near = max(start, end - 40)
-    m = _WORD_BEFORE_RE.search(text, near, end)
-    if m is not None and m.start() == near and near > start:
-        m = _WORD_BEFORE_RE.search(text, start, end)
-    return m.group(1).lower() if m else ""
+    i = end
+    while i > start:
+        ch = text[i - 1]
+        if not (ch.isalnum() or ch == "." or ch == "_"):
+            break
+        i -= 1
+    return text[i:end].lower()
 
 
 def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -66,7 +66,9 @@ _BEFORE_RE = re.compile(
     r"(?:\w+\s+){0,2}(?:by|from))\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?$")
 _PERSON_ACCORDING = re.compile(
     r"(?=[Aast])\b(?:[Aa]ccording\s+to|said|says|told\s+by)\s+"
-    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+|-[A-Za-z][a-z]+){1,2})(?=\s*[,.;]|\s+said|\s*$)")
+    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+|-[A-Za-z][a-z]+){1,2})"
+    # "said Choe Kum-hui, 45, and her daughter were detained": the subject of what was said, not the speaker
+    r"(?!\s*,\s*\d{1,3},\s*(?:and|was|were|had|has|is)\b)(?=\s*[,.;]|\s+said|\s*$)")
 _PERSON_SAID = re.compile(r"(?=[A-Z])\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})(?:,[^,.]{3,90},)?\s+"
                           r"(?:said|says|told)\b")
 # Matched over the lower-cased text.
@@ -136,7 +138,7 @@ _SAID = re.compile(r"[st](?:(?<=\bs)a(?:id|ys)|(?<=\bt)old)\b")
 _SAID_REACH = 160
 
 
-def _person_said(text: str) -> list[re.Match[str]]:
+def _person_said(text: str, said: list[re.Match[str]] | None = None) -> list[re.Match[str]]:
     """``_PERSON_SAID`` matches, found only in windows that end at a "said" / "says" / "told".
 
     The same matches as one pass over the text (leftmost first, no overlaps),
@@ -144,8 +146,33 @@ def _person_said(text: str) -> list[re.Match[str]]:
     """
     out: list[re.Match[str]] = []
     free = 0
-    for v in _SAID.finditer(text):
+    for v in (said if said is not None else _SAID.finditer(text)):
         for m in _PERSON_SAID.finditer(text, max(free, v.start() - _SAID_REACH), v.end()):
+            out.append(m)
+            free = m.end()
+    return out
+
+
+def _person_according(text: str, said: list[re.Match[str]]) -> list[re.Match[str]]:
+    """``_PERSON_ACCORDING.finditer(text)``, tried only where a match can start.
+
+    Every match opens with "according", "said", "says" or "told", so only the
+    starts of "said" / "says" / "told" (``said``, the ``_SAID`` matches) and
+    of "according" are tried, leftmost first and without overlaps.
+    """
+    starts = [v.start() for v in said]
+    i = text.find("ccording")
+    while i >= 0:
+        if i > 0 and text[i - 1] in "Aa":
+            starts.append(i - 1)
+        i = text.find("ccording", i + 1)
+    out: list[re.Match[str]] = []
+    free = 0
+    for p in sorted(starts):
+        if p < free:
+            continue
+        m = _PERSON_ACCORDING.match(text, p)
+        if m is not None:
             out.append(m)
             free = m.end()
     return out
@@ -171,7 +198,8 @@ def find_sources(text: str, sentences: list[Sentence]) -> list[SourceMention]:
         attributed = bool(_AFTER_RE.match(low, m_end, m_end + 140)
                           or _BEFORE_RE.search(low, max(sentences[idx].start, m_start - 60), m_start))
         out.append(SourceMention(m_start, m_end, written, name, "organisation", idx, attributed))
-    for matches in (_PERSON_ACCORDING.finditer(text), _person_said(text)):
+    said = list(_SAID.finditer(text))
+    for matches in (_person_according(text, said), _person_said(text, said)):
         for m in matches:
             name = re.sub(r"^(?:Mr|Ms|Mrs|Dr)\.?\s+", "", m.group("name"))
             s = m.start("name")

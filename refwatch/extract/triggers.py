@@ -8,7 +8,11 @@ expressions over past-tense and noun forms; present-tense forms only in
 headlines. A trigger is kept but marked ``blocked`` when a cue says it did
 not (yet) happen — "should not send back", "could be deported", "risk of",
 "calls on", "urge", "attempting to", "is believed to be held" — or when the
-sentence is generic ("often", "If ..."). Blocked triggers still tell later
+sentence is generic ("often", "If ...", or "more than once" / "once
+before" without a date of its own). Cues that only hedge knowledge ("are
+believed to", "may") do not block a present state that says it holds now
+("may currently be held", "believed to remain in custody today"). Blocked
+triggers still tell later
 components that the sentence is about an event, but produce no event of
 their own.
 
@@ -19,7 +23,8 @@ Three clause-level rules refine that:
   carries its own date before the next trigger;
 * a trigger in an "after ..." clause that follows another event of the same
   sentence ("handed over ... after they were caught", "fled ... after my
-  father died") is the circumstance of that event, not an event of its own;
+  father died") is the circumstance of that event, not an event of its own,
+  unless it carries its own date ("after their repatriation in April");
 * two verbs are only events when a place confirms them: "left" needs a
   North Korean place ("left Musan"), "reached"/"arrived in" a place outside
   China and North Korea ("reached Ulaanbaatar").
@@ -50,6 +55,8 @@ __all__ = ["Trigger", "Lexicon", "lexicon", "find_triggers", "triggers_component
 
 #: How far back (characters, inside the sentence) a blocking cue may stand.
 CUE_WINDOW = 50
+#: How far after a repeat cue ("once before, in 2017") its own date may start (characters).
+REPEAT_DATE_WINDOW = 12
 #: How far after a place-checked verb its place may start (characters).
 PLACE_WINDOW = 30
 
@@ -79,6 +86,7 @@ class Lexicon:
     cues_adjacent: re.Pattern[str]
     generic: re.Pattern[str]  # searched inside the sentence
     generic_start: re.Pattern[str]  # matched at the sentence start ("If ...")
+    repeat: re.Pattern[str]  # "once before", "more than once": generic unless the sentence has a date
     present_state: re.Pattern[str]
     reclassify: tuple[tuple[str, str, re.Pattern[str]], ...]
     anchors: re.Pattern[str]  # word starts every match contains, over lower-cased text
@@ -91,6 +99,12 @@ _RELATIVE = re.compile(r"\b(?:who|whom|which|that)\s+(?:had\s+|have\s+|has\s+)?(
 _AFTER = re.compile(r"\bafter\s+(?:[\w’'-]+\s+){0,3}$")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?$")
 _PAST = re.compile(r"\b(?:was|were|had\s+been)\b")
+# An explicit present: "currently", "still", "remain", "today".
+_NOW = re.compile(r"\b(?:currently|presently|still|remain(?:s|ing)?|today|now|at\s+present)\b")
+# Cues that hedge what is known, not when: "are believed to remain in custody", "may currently be held".
+# They block a future or possible event, but a present state they hedge is still reported as one.
+_EPISTEMIC = re.compile(r"\b(?:may|might|believed|thought|estimated|feared|said|reported|(?:is|are|was|were|been)\s+"
+                        r"(?:believed|thought))(?:\s+(?:to|be|have))*\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +135,8 @@ def lexicon() -> Lexicon:
     # One \b before one alternation: the engine tests the boundary once per position, not once per cue.
     generic = re.compile(r"\b(?:" + "|".join(p for p in lex["generic_cues"] if not p.startswith("^")) + r")\b")
     generic_start = re.compile("|".join(f"(?:{p[1:]})" for p in lex["generic_cues"] if p.startswith("^")) or "(?!)")
+    repeat = re.compile(r"\b(?:" + "|".join(lex.get("repeat_cues", [])) + r")\b") if lex.get("repeat_cues") \
+        else re.compile("(?!)")
     state = re.compile(lex["present_state"])
     recl = tuple((r["from"], r["to"], re.compile(r["when"])) for r in lex["reclassify"])
     anchors = re.compile(r"\b" + literal_trie(lex["anchors"]))
@@ -128,7 +144,7 @@ def lexicon() -> Lexicon:
     entry_label = re.compile(r"\s*[—–:-]+\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in labels.items())
                              + r")\s*(?:[.:;—–-]|$)")
     return Lexicon(pattern, groups, frozenset(headline_only), frozenset(checked), before, adjacent, generic,
-                   generic_start, state, recl, anchors, _anchor_reach(lex), entry_label)
+                   generic_start, repeat, state, recl, anchors, _anchor_reach(lex), entry_label)
 
 
 _WORD_START = re.compile(r"\b\w")
@@ -298,6 +314,30 @@ def _entry_labels(low: str, sentences: list[Sentence], starts: list[int], dates:
     return out
 
 
+def _own_date(raw: list, k: int, sent: Sentence, end: int, date_starts: list[int]) -> bool:
+    """A date follows the ``k``-th trigger before the next trigger of its sentence (or the sentence end)."""
+    nxt = raw[k + 1][0] if k + 1 < len(raw) and raw[k + 1][3] is sent else sent.end
+    j = bisect.bisect_left(date_starts, end)
+    return j < len(date_starts) and date_starts[j] < nxt
+
+
+def _repeat_undated(text: str, sent: Sentence, date_starts: list[int], lex: Lexicon) -> bool:
+    """"caught more than once" is generic; "repatriated once before, in 2017" names one time."""
+    for m in lex.repeat.finditer(text, sent.start, sent.end):
+        i = bisect.bisect_left(date_starts, m.end())
+        if not (i < len(date_starts) and date_starts[i] <= m.end() + REPEAT_DATE_WINDOW):
+            return True
+    return False
+
+
+def _only_epistemic(window: str, lex: Lexicon) -> bool:
+    """True when every blocking cue of ``window`` hedges knowledge ("believed to", "may") rather than time."""
+    for m in lex.cues_before.finditer(window):
+        if not _EPISTEMIC.search(window, 0, m.end()):
+            return False
+    return True
+
+
 def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None = None,
                   dates: list[Any] | None = None) -> list[Trigger]:
     """Every trigger in the non-skipped sentences, blocked ones included."""
@@ -338,21 +378,20 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
         window = text[window_start:m_start]
         if sent.index not in generic_cache:
             generic_cache[sent.index] = bool(lex.generic_start.match(text, sent.start, sent.end)
-                                             or lex.generic.search(text, sent.start, sent.end))
+                                             or lex.generic.search(text, sent.start, sent.end)
+                                             or _repeat_undated(text, sent, date_starts, lex))
         # A disappearance is told from the event that caused it ("vanished after being repatriated"),
         # so an "after" clause behind one is the event itself, not a circumstance.
         earlier_here = k > 0 and raw[k - 1][3] is sent and lex.group_types[raw[k - 1][2]] != "disappearance"
         if generic_cache[sent.index]:
             trig.blocked, trig.reason = True, "generic"
-        elif earlier_here and _AFTER.search(window):
+        elif earlier_here and _AFTER.search(window) and not _own_date(raw, k, sent, m_end, date_starts):
+            # ... unless the clause carries its own date ("sent to a camp after their repatriation in April")
             trig.blocked, trig.reason = True, "subordinate"
         elif lex.cues_adjacent.search(window):
             trig.blocked, trig.reason = True, "adjacent_cue"
-            if _RELATIVE.search(window):
-                nxt = raw[k + 1][0] if k + 1 < len(raw) and raw[k + 1][3] is sent else sent.end
-                j = bisect.bisect_left(date_starts, m_end)
-                if j < len(date_starts) and date_starts[j] < nxt:
-                    trig.blocked, trig.reason = False, None
+            if _RELATIVE.search(window) and _own_date(raw, k, sent, m_end, date_starts):
+                trig.blocked, trig.reason = False, None
         elif lex.cues_before.search(window):
             trig.blocked, trig.reason = True, "cue"
         trig.pluperfect = bool(_PLUPERFECT.search(text, max(sent.start, m_start - 20), m_start)) \
@@ -360,6 +399,9 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
         if etype == "detention":
             near = text[max(sent.start, m_start - 25):m_end]
             trig.state = bool(lex.present_state.search(near)) and not _PAST.search(near)
+            if trig.state and trig.reason == "cue" and _NOW.search(text, window_start, m_end) \
+                    and _only_epistemic(window, lex):
+                trig.blocked, trig.reason = False, None
         out.append(trig)
     return out
 

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from refwatch.extract.sentences import Sentence, doc_text
+from refwatch.extract.triggers import literal_trie
 from refwatch.model.vocab import load
 
 __all__ = ["NameMention", "find_victims", "victims_component"]
@@ -59,7 +60,10 @@ _POSSESSIVE = re.compile(r"^[’']s\b")
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str], frozenset[str]]:
     lex = load("triggers")
     surnames = sorted(set(lex["korean_surnames"]), key=len, reverse=True)
-    sur = "|".join(re.escape(s) for s in surnames)
+    # As a prefix tree: the same matches as the flat longest-first alternation (a surname is always
+    # followed by a space or a non-word character, so only one of them can match at a place), tried
+    # one shared prefix at a time.
+    sur = literal_trie(surnames, longest=True)
     given = r"[A-Z][a-z]{1,6}(?:-[A-Za-z][a-z]{1,6})?"
     # "(?=[A-Z])" first lets the regex engine skip ahead to capitals instead of trying every
     # surname at every position (about twice as fast; names always start with a capital).
@@ -67,7 +71,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     surnamed = re.compile(
         r"(?=[sflik])\b(?:surnamed|last\s+name,?|family\s+name,?|identified\s+(?:only\s+)?as|known\s+only\s+as|"
         r"identified\s+only\s+by\s+(?:her|his)\s+(?:sur|family\s+|last\s+)?name,?)\s+"
-        r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
+        r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
     bare = re.compile(rf"(?=[A-Z])(?<![A-Z][a-z]\s)(?<![\w-])(?P<sur>{sur})(?![\w-])(?!\s+[A-Z])")
     role_before = re.compile(lex["role_before_name"], re.IGNORECASE)
     not_victims = frozenset(n.lower().replace("-", " ") for n in lex["not_victims"])

@@ -225,3 +225,72 @@ def test_fuzzy_prefix_precheck_never_drops_a_prefix_the_regex_finds() -> None:
             hits += 1
             assert not dates._prefix_impossible("fz_year", text, s), text
     assert hits > 50  # the sample does exercise real prefixes
+
+
+def test_counts_and_shares_read_in_spans_equal_the_full_reading_inside_them() -> None:
+    """Restricting the number search to sentences gives exactly the full search's numbers that start there."""
+    from refwatch.extract.numbers import lower_same_length
+    from refwatch.extract.sentences import split_sentences
+
+    rng = random.Random(11)
+    pieces = _PIECES + ["İ", "seven", "a dozen", "70 per cent", "half of them women", "dozens of", "600여 명",
+                        "Three hundred", "at least 51", "It ended.", "On 4 June.", "a few", "9-11", "2016-2017."]
+    for _ in range(800):
+        text = rng.choice([" ", "\n", "\n\n"]).join(rng.choice(pieces) for _ in range(rng.randrange(1, 16)))
+        low = lower_same_length(text)
+        sents = split_sentences(text)
+        spans = sorted((s.start, s.end) for s in rng.sample(sents, rng.randrange(0, len(sents) + 1)))
+
+        def inside(pos: int) -> bool:
+            return any(a <= pos < b for a, b in spans)
+
+        assert counts.find_counts(text, low, spans=spans) == [c for c in counts.find_counts(text, low)
+                                                               if inside(c.start)], text
+        # A share's span opens at its qualifier ("over 70%"), so whole shares inside a span must be found,
+        # and nothing found may be missing from the full reading.
+        full = counts.find_shares(text, low)
+        part = {(sh.start, sh.end, sh.share) for sh in counts.find_shares(text, low, spans=spans)}
+        whole = {(sh.start, sh.end, sh.share) for sh in full if any(a <= sh.start and sh.end <= b for a, b in spans)}
+        assert whole <= part <= {(sh.start, sh.end, sh.share) for sh in full}, text
+
+
+def test_tally_words_cover_every_aggregate_marker() -> None:
+    """The counts step searches for tally markers only in sentences holding one of these words."""
+    import json
+    from pathlib import Path
+
+    from refwatch.extract.pipeline import _TALLY_WORDS
+    from refwatch.extract.triggers import top_level_alternatives
+
+    source = json.loads((Path(__file__).parents[2] / "refwatch/model/data/triggers.json").read_text())[
+        "aggregate_markers"]
+    inner = source[source.index("(?:") + 3:source.rindex(")")]
+    for alt in top_level_alternatives(inner):
+        plain = alt.replace("\\s+", " ").replace("?", "")
+        assert any(w in plain for w in _TALLY_WORDS), alt
+
+
+def test_word_before_a_full_stop_reads_like_the_regex() -> None:
+    from refwatch.extract import sentences
+
+    rng = random.Random(12)
+    alphabet = "ab.Z_9 ,İé²½-\u00a0ſ"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        start = rng.randrange(0, len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        m = sentences._WORD_BEFORE_RE.search(text, start, end)
+        assert sentences._word_before(text, start, end) == (m.group(1).lower() if m else ""), (text, start, end)
+
+
+def test_according_to_names_are_found_like_one_scan() -> None:
+    from refwatch.extract import sources
+
+    rng = random.Random(13)
+    pieces = ["according to Kim Min-ho,", "According to Lee Young", "said Park Ji-won.", "says Choi Eun", "told by Han",
+              "unsaid", "stold Kim", "xaccording to Kim Jo", "said", "Kim Min-ho said", "Accordingly", ",", ".", "\n"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        said = list(sources._SAID.finditer(text))
+        assert [m.span() for m in sources._person_according(text, said)] == [
+            m.span() for m in sources._PERSON_ACCORDING.finditer(text)], text

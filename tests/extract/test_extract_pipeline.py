@@ -107,6 +107,17 @@ def test_dates_and_counts_in_the_pipeline_equal_the_plain_functions():
     doc = nlp()(_make_doc(text, pub))
     assert len(doc._.lower) == len(text)
     assert doc._.dates == find_dates(text, pub)
+    # both sentences tell an event ("arrested", "sent back"), so every figure of the text is read
     assert doc._.counts == find_counts(text)
     assert doc._.shares == find_shares(text)
     assert [d.text for d in doc._.dates] == ["last Tuesday", "are still held", "since June last year"]
+
+
+def test_counts_are_read_only_where_events_can_take_them():
+    from refwatch.extract.pipeline import _make_doc, nlp
+
+    text = ("The crossing is 45 kilometres from the town and 300 people live there. "
+            "Police arrested 12 North Koreans in Hunchun on 2 May. "
+            "In total, 31 cases were recorded this year.")
+    doc = nlp()(_make_doc(text, date(2024, 6, 1)))
+    assert [c.text for c in doc._.counts] == ["12", "31"]  # not the distance or the town's people
