@@ -123,6 +123,8 @@ for _plural, _singulars in {
     "nephews": ["nephew"], "uncles": ["uncle"], "aunts": ["aunt"], "cousins": ["cousin"],
     "grandmothers": ["grandmother"], "grandfathers": ["grandfather"],
     "teenage girls": ["teenage girl"], "young women": ["young woman"],
+    # one death is one person: "It recorded four deaths in custody"
+    "deaths": ["death"], "executions": ["execution"], "suicides": ["suicide"],
 }.items():
     _PERSON_HEADS[_plural] = _plural
     for _s in _singulars:

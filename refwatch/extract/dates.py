@@ -195,7 +195,7 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
      rf"(?:(?P<trig>{_TRIG})(?P<pre>(?:{_FUZZY})?)|(?P<pre2>{_FUZZY.replace('P<fz>', 'P<fz2>')}))$", True),
     ("year", r"(?P<y>[12][0-9][0-9][0-9])(?![0-9])",
      r"(?P<trig>\b(?i:in|since|by|of|from|until|till|during|year|throughout|before|after|"
-     r"around|circa|as\s+of)\s+(?:(?i:the\s+)?(?i:year)\s+)?)$", True),
+     r"around|circa|as\s+of|(?<![\w,] )for)\s+(?:(?i:the\s+)?(?i:year)\s+)?)$", True),
     ("fz_year", r"(?P<y>[12][0-9][0-9][0-9])(?![0-9])", rf"(?P<pre>{_FUZZY})$", True),
     ("year_range", r"(?P<y>[12][0-9][0-9][0-9])(?:\s*(?:-|–|—|/)\s*|\s+(?i:and|to|until|till|through)\s+)"
                    r"(?P<y2>[12][0-9][0-9][0-9]|[0-9][0-9])(?![\d\-/])",
@@ -212,8 +212,9 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
             r"session|congress|edition|amendment|day|week|month|year|place|grade|minute|hour)\b)",
      r"(?P<trig>\b(?i:on|by|since|until|till|before|after)\s+)(?P<pre>(?i:the)\s+)$", True),
     # "the following month", "that day", "late that month": a unit counted from the date told just before
-    ("anchor_unit", rf"(?P<rel>{_lit('the following', 'the next', 'the previous', 'the preceding', 'that')})\s+"
-                    r"(?P<u>(?i:day|week|month))\b(?!\s*(?:'s|’s))", rf"(?P<pre>(?:{_FUZZY})?)$", False),
+    ("anchor_unit", rf"(?P<rel>{_lit('the following', 'the next', 'the previous', 'the preceding', 'that same', 'that')})"
+                    r"\s+(?P<u>(?i:day|week|month|morning|evening|night))\b(?!\s*(?:'s|’s))",
+     rf"(?P<pre>(?:{_FUZZY})?)$", False),
     ("ago", rf"(?P<u>{_lit('day', 'week', 'month', 'year', 'decade')})s?\s+(?P<dir>(?i:ago|earlier|later))\b",
      rf"(?P<pre>(?:(?P<q>(?i:about|around|nearly|almost|some|roughly|more\s+than|over|"
      rf"less\s+than|just\s+over|just\s+under|barely|only|approximately|just))\s+)?"
@@ -280,7 +281,7 @@ _SCAN_HINTS: dict[str, tuple[str, ...]] = {
     "ago": ("ago", "earlier", "later"),
     "anchor_unit": ("following day", "following week", "following month", "next day", "next week", "next month",
                     "previous day", "previous week", "previous month", "preceding", "that day", "that week",
-                    "that month"),
+                    "that month", "same day", "same week", "same month", "morning", "evening", "night"),
     "weekend": ("weekend",),
     "words": ("yesterday", "today", "tonight", "night", "morning", "afternoon", "evening"),
     "rel_unit": ("week", "month", "year", "decade"),
@@ -323,7 +324,7 @@ _PHRASE_GATES: dict[str, re.Pattern[str]] = {kind: re.compile(_trie(set(phrases)
 _PREFIX_WORDS: dict[str, tuple[str, ...]] = {
     "rel_m": ("last", "this", "next", "past", "previous", "coming"),
     "year": ("in", "since", "by", "of", "from", "until", "till", "during", "year", "throughout", "before",
-             "after", "around", "circa"),
+             "after", "around", "circa", "for"),
     "ago": (*UNITS, *TENS, *SCALES, "dozen", "a", "an", "few", "couple", "of", "several",
             "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 }
@@ -366,6 +367,9 @@ def _prefix_impossible(kind: str, text: str, s: int) -> bool:
     return tail.isascii() and not tail.lower().endswith(words)
 
 
+# Words telling that time went on after a year was named ("held for more than a year before ... in April").
+# A sentence end between them, too: "In 2019 she fled. She was caught in April." keeps publication's year.
+_TIME_PASSES_RE = re.compile(r"(?i:\b(?:years?|months|later|after|afterwards|until|since|before)\b|[.!?][\"”’']?\s)")
 _SINCE_RE = re.compile(r"(?i:\b(?:ever\s+)?since\s+)$")
 _FROM_RE = re.compile(r"(?i:\b(?:from|between)\s+)$")
 _RANGE_GAP_RE = re.compile(r"(?i:\s*(?:-|–|—|to|until|till|through|thru|up\s+to|and|or)\s*)")
@@ -1006,6 +1010,8 @@ def _anchored_unit(a: _Atom, anchor: DateMention | None) -> None:
         return
     rel = _norm(g["rel"])
     unit = _norm(g["u"])
+    if unit in ("morning", "evening", "night"):  # "the following morning": a day
+        unit = "day"
     step = 1 if rel in ("the following", "the next") else -1 if rel in ("the previous", "the preceding") else 0
     lo = _shift(anchor.range.earliest, unit, step)
     hi = _shift(anchor.range.latest, unit, step)
@@ -1051,6 +1057,7 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
     atoms = _collect(text, low)
     out: list[DateMention] = []
     ctx_year: int | None = None
+    ctx_end = 0
     i = 0
     while i < len(atoms):
         a = atoms[i]
@@ -1060,6 +1067,16 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
             _resolve(a, published, ctx_year, year_hint=anchor.range.earliest.year if anchor else None)
         else:
             _resolve(a, published, ctx_year)
+            if a.needs_year and ctx_year is not None and a.lo is not None and a.lo.year != ctx_year \
+                    and not _TIME_PASSES_RE.search(text, ctx_end, a.start):
+                # "For 2023 the total was ..., most on the night of 9 October": a month or day without a
+                # year takes the year its sentence names before it, unless that would pass publication.
+                lo, hi = a.lo, a.hi
+                _resolve(a, published, ctx_year, year_hint=ctx_year)
+                if a.lo is None or a.hi is None or (published is not None and a.hi > published):
+                    _resolve(a, published, ctx_year)
+                elif (lo, hi) != (a.lo, a.hi):
+                    a.relative = False
         if a.kind == "ago" and _norm(a.g["dir"]) != "ago":
             _anchored(a, _last_told(out))
         elif a.kind == "anchor_unit":
@@ -1083,11 +1100,11 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
             if rng is not None:
                 out.append(rng[0])
                 if rng[1] is not None:
-                    ctx_year = rng[1]
+                    ctx_year, ctx_end = rng[1], b.end
                 i += 2
                 continue
         if a.explicit_year is not None:
-            ctx_year = a.explicit_year
+            ctx_year, ctx_end = a.explicit_year, a.end
         if a.lo is None and a.hi is None and a.unresolved_reason is None and not a.state:
             i += 1
             continue  # an expression that resolved to nothing sensible

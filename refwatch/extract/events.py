@@ -219,7 +219,15 @@ _HEADLESS_OK = re.compile(r"^\s+(?:were|was|are|have|had|who|of\s+them|more(?!\s
 _GROUP_OF = re.compile(r"\b(?:family|group|party|household)\s+of\s+$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|all|these|those)\s+$", re.IGNORECASE)
 _APPOSITION_AFTER = re.compile(r"^\s*[,—–]", re.IGNORECASE)
-_INCLUDING = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom)\b", re.IGNORECASE)
+# A figure a tally changed to: "arrivals rose to 236", "returns fell from 900 to a few dozen", "deaths totalled 12".
+_CHANGED_TO = re.compile(r"\b(?:rose|fell|dropped|climbed|increased|decreased|grew|declined|jumped|totall?ed|numbered|"
+                         r"stood\s+at)(?:\s+from\b[^.;]{0,60}?\s+to|\s+to)?\s+$", re.IGNORECASE)
+# A verb inside a relative clause of its own noun: "a broker who has since stopped answering his phone".
+_OWN_RELATIVE = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+who\s+(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+# A past-tense verb right after "the eleven": the number is the subject.
+_PAST_VERB_AFTER = re.compile(r"^\s+(?:[a-z]+ed|gave|took|went|fled|made|left|came|got|spent|swam|ran|were|was)\b")
+# "..., four of them children": a breakdown of the group before, as "among them" is.
+_INCLUDING = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|[\w-]+\s+of\s+them)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^\W*(?:these|those|they)\s+(?:include|included|were|are)\b", re.IGNORECASE)
 _SINGULAR_NP = re.compile(
     r"\b(?:she|he)\b|\b(?:her|his)\s+(?:whereabouts|fate|current\s+location|location)\b|"
@@ -227,6 +235,7 @@ _SINGULAR_NP = re.compile(
     r"wife|husband|grandmother|grandfather|defector|escapee|refugee|soldier|student|worker|trader|daughter|son|"
     r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
     r"(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][a-z]+)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"(?<!\band\s)(?-i:\bI\b)(?=(?:\s+[\w’'-]+){1,4}\s*$)|"  # a narrator's own case, just before the verb
     r"\b(?:a|an|the)\s+\d{1,2}-year-old(?=\s+(?:was|is|had|has|who)\b|\s*,)",
     re.IGNORECASE)
 _PLURAL_NP = re.compile(r"\b(?:they|both|families|women|men|people|children|others|group|couple|family|all)\b",
@@ -240,7 +249,7 @@ _GROUP_ANAPHOR = re.compile(r"\b(?:they|them|both|the\s+(?:family|group|couple|p
                             r"\b", re.IGNORECASE)
 #: How many sentences back a group anaphor may point.
 _GROUP_REACH = 3
-_SINGULAR_OBJECT = re.compile(r"\b(?:her|him)\b(?!\s+(?:family|families|husband|wife|children|son|daughter|"
+_SINGULAR_OBJECT = re.compile(r"\b(?:her|him|me)\b(?!\s+(?:family|families|husband|wife|children|son|daughter|"
                               r"relatives|parents))", re.IGNORECASE)
 # "born in 1982", "born on 3 May 1982": a birth date never dates an event.
 _BORN_BEFORE = re.compile(r"\b(?:born|b\.)\s+(?:in\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE)
@@ -275,6 +284,10 @@ def _headless_people(text: str, c) -> bool:
     after = text[c.end:c.end + 12]
     if _HEADLESS_OK.match(after) or _GROUP_OF.search(before):
         return True
+    if _CHANGED_TO.search(text, max(0, c.start - 80), c.start):
+        return True
+    if _THE_BEFORE.search(before) and _PAST_VERB_AFTER.match(after):
+        return True  # "The eleven slipped through the fence", "the six gave themselves up"
     return bool(_THE_BEFORE.search(before) and _APPOSITION_AFTER.match(after))
 
 
@@ -480,7 +493,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if si < 0 or sentences[si].skip:
             continue
         if c.refers_to not in ("persons", "cases") and not _GROUP_OF.search(text[max(0, c.start - 20):c.start]) \
-                and not (c.head is None and _headless_people(text, c)):
+                and not ((c.head is None or _PAST_VERB_AFTER.match(" " + c.head)) and _headless_people(text, c)):
             continue
         if _YEAR_NAME.fullmatch(c.text) and _PROPER_AFTER.match(text[c.end:c.end + 3]):
             continue  # "the 1951 Refugee Convention": a year naming something, not a head count
@@ -632,6 +645,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                                         and not unblocked(si + 1) else [])
         if shs:
             cand.share = shs[0].share
+    _transfer_origins(cands, text, sentences)
     # Merge ----------------------------------------------------------------
     # Candidates only merge within their class, so each looks only at the events of its class.
     events: list[_Event] = []
@@ -685,6 +699,31 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if same:
             max(same, key=lambda ev: len(ev.members)).add(cand)
     return [_to_claim(ev, text, published) for ev in sorted(events, key=lambda e: e.members[0].pos)]
+
+
+_FROM_PLACE = re.compile(r"\bfrom\b", re.IGNORECASE)
+_ORIGIN_KINDS = ("city", "town", "county", "prefecture", "detention_centre")
+
+
+def _transfer_origins(cands: list[_Cand], text: str, sentences) -> None:
+    """"Two weeks later he was moved to a detention centre in Dandong": a transfer that names only where it
+    went starts where the arrest or detention told just before it (within three sentences) took place."""
+    last: _Cand | None = None
+    for cand in sorted(cands, key=lambda c: c.pos):
+        cls = event_class(cand.etype)
+        if cls == "custody":
+            if any(p.kind in _ORIGIN_KINDS and p.country == "CN" for p in cand.places):
+                last = cand
+            continue
+        if cls != "transfer" or last is None or cand.sentence - last.sentence > 3 or not cand.places:
+            continue
+        sent = sentences[cand.sentence]
+        if _FROM_PLACE.search(text, sent.start, sent.end):
+            continue  # the text gives the origin itself
+        origin = [p for p in last.places if p.kind in _ORIGIN_KINDS and p.country == "CN"]
+        names = {p.name for p in cand.places}
+        if len(origin) == 1 and origin[0].name not in names and all(p.country == "CN" for p in cand.places):
+            cand.places = origin + cand.places
 
 
 def _entry_headings(text: str, sentences: list, by_sent) -> dict[int, tuple[_Date, str | None]]:
@@ -1253,6 +1292,9 @@ def _own_clause_counts(cand: _Cand, main, counts: list, triggers: list, text: st
 
 def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Lex) -> None:
     lo = cand.span[0] if cand.span else sent.start
+    rel = _OWN_RELATIVE.search(text, max(lo, main.start - 80), main.start)
+    if rel is not None and not any(rel.start() <= c.start < main.start for c in by_sent["counts"][si]):
+        return  # "... with a broker who has since stopped answering": the clause is about the broker
     summed = _list_sum(text[lo:main.start], by_sent["counts"][si], lo, lex, by_sent["victims"][si])
     if summed is not None:
         cand.count, cand.count_kind, cand.count_digits = summed, "stated", False
@@ -1435,6 +1477,24 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
             return
     if weak:
         cand.date, cand.date_strength = weak[-1], "weak"
+        return
+    if not sent.headline and lex.report_verbs.search(s_text):
+        # "It recorded four deaths in custody": a finding of a round-up is dated by the year its lead gives.
+        lead = _lead_year(by_sent, sentences, si)
+        if lead is not None:
+            cand.date, cand.date_strength = lead, "frame"
+
+
+def _lead_year(by_sent, sentences, si: int) -> _Date | None:
+    """The whole calendar year the first body sentence gives ("... sent back 231 people in 2024, the monitor said")."""
+    for i, s in enumerate(sentences[:si]):
+        if s.skip or s.headline:
+            continue
+        years = [d for d in by_sent["dates"][i] if not d.state and d.earliest is not None and d.latest is not None
+                 and (d.earliest.month, d.earliest.day, d.latest.month, d.latest.day) == (1, 1, 12, 31)
+                 and d.earliest.year == d.latest.year and str(d.earliest.year) in d.text]
+        return years[0] if len({d.earliest for d in years}) == 1 else None
+    return None
 
 
 _RELATIVE_PRONOUN = re.compile(r"\b(?:who|whom|which)\b", re.IGNORECASE)

@@ -11,6 +11,7 @@ both romanisations, hangul and hanzi; it is loaded once per process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -51,7 +52,27 @@ def find_places(text: str) -> list[PlaceMention]:
         matches = sorted(matches + [a for a in adjectives
                                     if not any(s < a.end and a.start < e for s, e in taken)],
                          key=lambda m: m.start)
-    return [PlaceMention(m.start, m.end, m.text, place_ref(m.place, m.text)) for m in matches]
+    out = [PlaceMention(m.start, m.end, m.text, place_ref(m.place, m.text)) for m in matches]
+    if "entre " in text or "enter " in text:
+        out = _centre_at(text, gazetteer, out, place_ref)
+    return out
+
+
+# "the holding centre at Nongpo": the named centre, written the other way round.
+_CENTRE_AT = re.compile(r"\b(holding|detention)\s+cent(?:re|er)\s+(?:at|in)\s+([A-Z][a-z]+)\b")
+
+
+def _centre_at(text: str, gazetteer: Any, out: list[PlaceMention], place_ref: Any) -> list[PlaceMention]:
+    """Add the North Korean holding centre of "the holding centre at X" when the gazetteer names "X Holding Centre"."""
+    added = []
+    for m in _CENTRE_AT.finditer(text):
+        if any(p.start <= m.start() < p.end for p in out):
+            continue
+        name = f"{m.group(2)} {m.group(1).capitalize()} Centre"
+        hit = [g for g in gazetteer.match(name) if g.start == 0 and g.end == len(name)]
+        if len(hit) == 1 and hit[0].place.kind == "detention_centre" and hit[0].place.country == "KP":
+            added.append(PlaceMention(m.start(), m.end(), m.group(0), place_ref(hit[0].place, m.group(0))))
+    return sorted(out + added, key=lambda p: p.start) if added else out
 
 
 @Language.component("refwatch_places", assigns=["doc._.places"], requires=["doc._.sentences"])

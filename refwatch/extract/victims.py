@@ -52,6 +52,9 @@ _SAID_BEFORE = re.compile(r"(?:said|says|according\s+to|told|by|quoted|quoting|w
 _RELATIVE_AFTER = re.compile(
     r"^,?\s+(?:the|her|his|their)\s+(?:\w+\s+)?(?:sister|brother|mother|father|son|daughter|wife|husband|aunt|uncle|"
     r"cousin|relative|friend|niece|nephew|grandmother|grandfather|lawyer)\s+of\b", re.IGNORECASE)
+# What stands between a name and its other spelling: "(", " - ", "/", "(spelled", ", also written".
+_ALIAS_BETWEEN = re.compile(r"\s*(?:\(\s*(?:(?:also\s+)?(?:spelled|spelt|written|romani[sz]ed)(?:\s+as)?\s+)?|"
+                            r"[-–—/]\s*|,?\s+(?:also\s+)?(?:spelled|spelt|written|romani[sz]ed)(?:\s+as)?\s+)")
 _PRONOUN_START = re.compile(r"^[“\"']?(She|He|Her|His)\b")
 _POSSESSIVE = re.compile(r"^[’']s\b")
 
@@ -129,6 +132,11 @@ def find_victims(text: str, sentences: list[Sentence]) -> list[NameMention]:
             continue
         idx = _sentence_index(sentences, m.start())
         if idx >= 0 and not sentences[idx].skip:
+            if found and found[-1].kind == "full" and _ALIAS_BETWEEN.fullmatch(text, found[-1].end, m.start()):
+                # "Ri Chol-ho (Lee Cheol-ho)", "Ahn Chol-min - An Cheol-min on his papers": the other
+                # romanisation of the same person
+                found.append(NameMention(m.start(), end, name, found[-1].name, idx, "coref"))
+                continue
             found.append(NameMention(m.start(), end, name, name, idx, "full"))
     for m in surnamed.finditer(text):
         idx = _sentence_index(sentences, m.start("name"))
