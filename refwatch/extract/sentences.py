@@ -138,6 +138,23 @@ def _norm(s: str) -> str:
     return " ".join(_WORD_RUN_RE.findall(s.lower()))
 
 
+_HEAD = 90  # characters of a normalised sentence compared to find repeats
+
+
+def _norm_head(text: str, start: int, end: int) -> str:
+    """``_norm(text[start:end])[:_HEAD]``, normalising only as much of a long sentence as that needs.
+
+    The normalised form of a prefix agrees with the whole sentence's up to
+    its last word, which the cut may have shortened: when that word begins
+    after ``_HEAD``, the head is the same.
+    """
+    if end - start > 2 * _HEAD:
+        head = _norm(text[start:start + 2 * _HEAD])
+        if head.rfind(" ") >= _HEAD:
+            return head[:_HEAD]
+    return _norm(text[start:end])[:_HEAD]
+
+
 def _word_before(text: str, start: int, end: int) -> str:
     """The run of word characters and dots ending at ``end`` (not before ``start``), lower-cased.
 
@@ -219,7 +236,7 @@ def split_sentences(text: str) -> list[Sentence]:
         pos = nl + 1
     # A sentence repeated later (headline copies, teaser lines) keeps its last copy only,
     # so the copy standing in its context is the one read.
-    keys = [_norm(text[s:e])[:90] for s, e, *_ in raw]
+    keys = [_norm_head(text, s, e) for s, e, *_ in raw]
     last_of: dict[str, int] = {}
     for i, k in enumerate(keys):
         if len(k) >= 12:
