@@ -1,61 +1,37 @@
-"""Content-addressed store of original bytes, each file sealed with AES-256-GCM.
+"""Content-addressed store of original bytes, each sealed with AES-256-GCM.
 
-Layout: ``blobs/ab/<sha256>``: 256 folders, made once (:meth:`BlobStore.prepare`,
-or on the first blob of a prefix), so a new blob costs a file and never a
-folder. Stores written before this layout used ``blobs/ab/cd/<sha256>``
-(65,536 folders, most of a bulk import's kernel time went into creating
-them); those blobs stay where they are and are read, checked and kept from
-there. The plaintext's SHA-256 is both the file name
-and the associated data of the seal, so a blob copied under another name does
-not open. Writes go to a temporary file that is renamed into place: a reader
-never sees half a blob, and a killed process leaves at most a stray temporary
-file.
-
-Durability comes in two ways. ``put(..., durable=True)`` fsyncs the file
-before the rename (one disk flush per blob: ~0.5-2.5 ms each here). A bulk
-import instead writes with ``durable=False`` and later calls
-:meth:`BlobStore.make_durable` once for a whole batch. For a large batch on
-Linux that is one ``syncfs(2)`` of the blob folder's file system: it writes
-out every dirty file and commits the journal, so the batch's files and
-renames are on disk when it returns, and since Linux 5.8 it reports a failed
-write-back. 1,000 blobs: ~2 ms of CPU instead of ~180 ms for 1,256 fsyncs
-(files and folders). Small batches, and other systems, fsync each file and
-folder in parallel threads (the file system commits them together), so a
-single document never waits for unrelated dirty data. The caller must do
-this before it commits any row that names those blobs.
-
-Because a blob renamed into place but not yet flushed can come back empty or
-truncated after a power cut, an existing blob is trusted only after it opens
-and matches its hash; otherwise ``put`` writes it again.
+The plaintext's SHA-256 names each original and is the associated data of
+its seal, so sealed bytes put under another hash do not open.
 
 Packs. Creating a file costs the kernel 60-800 µs of CPU on this machine's
 ext4 (inode, folder entry, journal), appending 4 KB to an open file about
-4 µs; at thousands of documents a second the loose files were the largest
-cost of an import. So the ingest writer appends each new blob to a pack,
-``blobs/packs/<random>.pack``, a plain sequence of records: a header (magic
-``RWB1``, the SHA-256, the sealed length) and the sealed bytes, exactly as a
-loose file would hold them. Where each blob sits (pack, offset, length) is a
-row of the database's ``blob_packs`` table, committed in the same transaction
-as the document that names it and only after :meth:`BlobStore.sync_packs`
-flushed the pack: a committed row never points at bytes that are not on disk.
-A killed import leaves at most some records past the last committed one,
+4 µs; at thousands of documents a second one file per original was the
+largest cost of an import. So the ingest writer appends each new original
+to a pack, ``blobs/packs/<random>.pack``, a plain sequence of records: a
+header (magic ``RWB1``, the SHA-256, the sealed length) and the sealed
+bytes. Where each original sits (pack, offset, length) is a row of the
+database's ``blob_packs`` table, committed in the same transaction as the
+document that names it and only after :meth:`BlobStore.sync_packs` flushed
+the pack: a committed row never points at bytes that are not on disk. A
+killed import leaves at most some records past the last committed one,
 never named by any row. The headers make a pack readable without the
-database. Loose files (``put``) stay for single writes and older stores, and
-reading looks in both.
+database.
+
+Stores written before packs hold one sealed file per original, in
+``blobs/ab/<sha256>`` or, older still, ``blobs/ab/cd/<sha256>``; those are
+read and checked where they are (re-ingesting the same bytes repairs a
+damaged one by packing a fresh copy).
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import re
 import secrets
 import struct
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, NamedTuple
 
 from refwatch.security.crypto import DecryptionError, open_sealed, seal, subkey
 
@@ -88,14 +64,13 @@ class BlobStore:
                  locate: Callable[[str], PackLocation | None] | None = None) -> None:
         self.root = Path(root)
         self._key = subkey(data_key, "blobs")
-        self._made: set[str] = set()  # "ab" prefixes whose folder exists (saves a syscall per blob)
         # Looks a hash up in the pack index (the store's ``blob_packs`` table).
         self.locate = locate
         self._pack: _OpenPack | None = None  # the pack this process appends to
         self._unsynced: list[_OpenPack] = []  # packs written to since the last sync_packs
 
     def __getstate__(self) -> dict:  # sent to worker processes: folder and blob subkey only
-        return {"root": self.root, "_key": self._key, "_made": set(), "locate": None,
+        return {"root": self.root, "_key": self._key, "locate": None,
                 "_pack": None, "_unsynced": []}
 
     @property
@@ -190,7 +165,7 @@ class BlobStore:
         return data[_RECORD.size:]
 
     def path(self, sha256: str) -> Path:
-        """Where a new blob of this hash goes (the hash is checked: no path tricks)."""
+        """Where a store from before packs kept this loose blob (the hash is checked: no path tricks)."""
         _check_hash(sha256)
         return self.root / sha256[:2] / sha256
 
@@ -212,91 +187,6 @@ class BlobStore:
             return True
         return self.location(sha256).exists()
 
-    def prepare(self) -> None:
-        """Make the 256 prefix folders and flush them to disk (at store init; idempotent)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        made = False
-        for i in range(256):
-            folder = self.root / f"{i:02x}"
-            if not folder.is_dir():
-                folder.mkdir(exist_ok=True)
-                made = True
-            self._made.add(f"{i:02x}")
-        if made:
-            _fsync(self.root, directory=True)
-
-    def put(self, sha256: str, original: bytes, *, durable: bool = True) -> bool:
-        """Store ``original`` under its hash; False when an intact copy was already there.
-
-        ``durable=False`` skips the fsync: the caller then owes a
-        :meth:`make_durable` for this hash before anything refers to it.
-        """
-        target = self.path(sha256)
-        if hashlib.sha256(original).hexdigest() != sha256:
-            raise ValueError("the bytes do not match the given SHA-256")
-        if target.exists():
-            if self._intact(target, sha256):
-                return False
-        elif self.legacy_path(sha256).exists() and self._intact(self.legacy_path(sha256), sha256):
-            return False  # an older store's copy; make_durable finds it there
-        sealed = seal(self._key, original, associated=sha256.encode())
-        if sha256[:2] not in self._made:
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _fsync(self.root, directory=True)  # the new folder's name must survive too
-            self._made.add(sha256[:2])
-        tmp = target.with_name(f".{sha256}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(sealed)
-                fh.flush()
-                if durable:
-                    os.fsync(fh.fileno())
-            os.replace(tmp, target)
-            if durable:
-                _fsync(target.parent, directory=True)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return True
-
-    def make_durable(self, hashes: Iterable[str]) -> None:
-        """Flush these blobs and the folders that name them to disk (one barrier).
-
-        Raises OSError when any flush fails (then nothing may refer to them).
-        """
-        wanted = list(dict.fromkeys(hashes))
-        if not wanted:
-            return
-        if len(wanted) >= _SYNCFS_MIN and _HAS_SYNCFS:
-            for sha256 in wanted:  # each must be there, in either layout, before a row names it
-                if not self.path(sha256).exists():
-                    os.stat(self.legacy_path(sha256))  # FileNotFoundError (an OSError) when missing
-            _syncfs(self.root)
-            return
-        pool = _sync_pool()
-        # Files first, then their folders (the rename): both must be on disk
-        # before a row names the blob. Chunks keep the per-call overhead low.
-        chunks = [wanted[i:i + _SYNC_CHUNK] for i in range(0, len(wanted), _SYNC_CHUNK)]
-        folders: dict[Path, None] = {}
-        for synced in pool.map(lambda chunk: [self._sync_blob(h) for h in chunk], chunks):
-            folders.update(dict.fromkeys(synced))
-        paths = list(folders)
-        chunks_of_folders = [paths[i:i + _SYNC_CHUNK] for i in range(0, len(paths), _SYNC_CHUNK)]
-        for _ in pool.map(lambda chunk: [_fsync(p, directory=True) for p in chunk], chunks_of_folders):
-            pass
-
-    def _sync_blob(self, sha256: str) -> Path:
-        """Flush one blob's file (current layout, else legacy); its folder, to flush next."""
-        path = self.path(sha256)
-        try:
-            _fsync(path)
-        except FileNotFoundError:
-            path = self.legacy_path(sha256)
-            _fsync(path)  # missing in both layouts: OSError, nothing may name it
-        return path.parent
-
     def get(self, sha256: str) -> bytes:
         """The original bytes, checked against their hash (pack first, then loose files)."""
         _check_hash(sha256)
@@ -311,14 +201,6 @@ class BlobStore:
             except FileNotFoundError:
                 raise BlobError(sha256, "missing") from None
         return self._open(sha256, sealed)
-
-    def _intact(self, path: Path, sha256: str) -> bool:
-        """Whether the blob at ``path`` opens and matches its hash."""
-        try:
-            self._open(sha256, path.read_bytes())
-        except (OSError, BlobError):
-            return False
-        return True
 
     def _open(self, sha256: str, sealed: bytes) -> bytes:
         try:
@@ -369,54 +251,6 @@ class _OpenPack:
 def _check_hash(sha256: str) -> None:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a lower-case hex SHA-256")
-
-
-_SYNCFS_MIN = 64  # blobs in a batch from which one syncfs beats per-file fsyncs
-
-
-def _syncfs_available() -> bool:
-    """Linux >= 5.8 (where syncfs reports write-back errors) with syncfs in its C library."""
-    if sys.platform != "linux":
-        return False
-    try:
-        major, minor = (int(part) for part in os.uname().release.split(".")[:2])
-    except ValueError:
-        return False
-    if (major, minor) < (5, 8):
-        return False
-    try:
-        return hasattr(ctypes.CDLL(None, use_errno=True), "syncfs")
-    except OSError:
-        return False
-
-
-_HAS_SYNCFS = _syncfs_available()
-_LIBC = ctypes.CDLL(None, use_errno=True) if _HAS_SYNCFS else None
-
-
-def _syncfs(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        if _LIBC.syncfs(fd) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, os.strerror(err))
-    finally:
-        os.close(fd)
-
-
-_SYNC_THREADS = 32  # concurrent fsyncs: the file system merges them into few journal commits
-_SYNC_CHUNK = 16
-_pool: ThreadPoolExecutor | None = None
-_pool_pid: int | None = None
-
-
-def _sync_pool() -> ThreadPoolExecutor:
-    """One shared pool per process (re-made after a fork: threads do not survive it)."""
-    global _pool, _pool_pid
-    if _pool is None or _pool_pid != os.getpid():
-        _pool = ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="blob-fsync")
-        _pool_pid = os.getpid()
-    return _pool
 
 
 def _fsync(path: Path, *, directory: bool = False) -> None:

@@ -55,7 +55,6 @@ class Store:
         store = cls._connect(settings, data_key)
         try:
             migrate.upgrade(store.engine)
-            store.blobs.prepare()
         except Exception:
             store.close()
             raise

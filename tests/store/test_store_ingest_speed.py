@@ -88,18 +88,6 @@ def test_a_half_written_blob_is_written_again(store: Store) -> None:
     assert store.blobs.get(doc.sha256) == doc.original
 
 
-def test_put_keeps_an_intact_blob_and_reports_it(tmp_path: Path) -> None:
-    blobs = BlobStore(tmp_path, b"k" * 32)
-    raw = b"Seven people were sent back through Tumen."
-    sha = hashlib.sha256(raw).hexdigest()
-    assert blobs.put(sha, raw, durable=False) is True
-    blobs.make_durable([sha])
-    assert blobs.put(sha, raw) is False
-    assert blobs.get(sha) == raw
-    with pytest.raises(ValueError):
-        blobs.put(sha, raw + b"!")
-
-
 def test_one_large_batch_indexes_every_document_once(store: Store) -> None:
     docs = [_doc(f"Report {i} mentions keyword{i:03d} near Musan.") for i in range(300)]
     docs.append(_doc("탈북민 12명이 혜산에서 체포되었다 keyword999"))

@@ -81,42 +81,32 @@ def test_has_cjk_sees_hangul_and_han_in_title_or_text() -> None:
     assert not has_cjk("Café “quoted” — Zürich", "naïve résumé")  # non-ASCII, but not CJK
 
 
-def _sealed_blob(root: Path, key: bytes) -> tuple[BlobStore, str, bytes]:
+def _loose_blob(root: Path, key: bytes, legacy: bool = False) -> tuple[BlobStore, str, bytes]:
+    """A blob written as a file of its own, as Refwatch did before packs."""
     blobs = BlobStore(root, key)
     raw = b"Nine people were sent back through Sinuiju."
     sha = hashlib.sha256(raw).hexdigest()
-    blobs.put(sha, raw)
+    path = blobs.legacy_path(sha) if legacy else blobs.path(sha)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(blobs.seal(sha, raw))
     return blobs, sha, raw
 
 
-def test_new_blobs_use_one_level_of_folders(tmp_path: Path) -> None:
-    blobs = BlobStore(tmp_path / "blobs", b"k" * 32)
-    blobs.prepare()
-    assert sorted(p.name for p in (tmp_path / "blobs").iterdir()) == [f"{i:02x}" for i in range(256)]
-    blobs, sha, _ = _sealed_blob(tmp_path / "blobs", b"k" * 32)
+def test_loose_blobs_of_the_one_level_layout_are_read(tmp_path: Path) -> None:
+    blobs, sha, raw = _loose_blob(tmp_path / "blobs", b"k" * 32)
     assert blobs.path(sha) == tmp_path / "blobs" / sha[:2] / sha
-    assert blobs.path(sha).is_file()
+    assert blobs.get(sha) == raw and blobs.check(sha) is None and blobs.exists(sha)
 
 
 def test_blobs_in_the_old_two_level_layout_are_still_read(tmp_path: Path) -> None:
-    blobs, sha, raw = _sealed_blob(tmp_path / "blobs", b"k" * 32)
+    blobs, sha, raw = _loose_blob(tmp_path / "blobs", b"k" * 32, legacy=True)
     legacy = blobs.legacy_path(sha)
-    legacy.parent.mkdir(parents=True)
-    blobs.path(sha).rename(legacy)  # as an older Refwatch stored it
     assert legacy == tmp_path / "blobs" / sha[:2] / sha[2:4] / sha
     assert blobs.get(sha) == raw and blobs.check(sha) is None and blobs.exists(sha)
-    assert blobs.put(sha, raw, durable=False) is False  # the old copy is kept, not duplicated
-    assert not blobs.path(sha).exists()
-    blobs.make_durable([sha])  # finds it in the old place
     legacy.write_bytes(legacy.read_bytes()[:-1] + b"\x00")
     assert blobs.check(sha) == "altered"
-    assert blobs.put(sha, raw, durable=False) is True  # a damaged old copy is written again, new layout
-    assert blobs.get(sha) == raw
     legacy.unlink()
-    blobs.path(sha).unlink()
-    assert blobs.check(sha) == "missing"
-    with pytest.raises(OSError):
-        blobs.make_durable([sha])  # nothing may name a blob that is in neither place
+    assert blobs.check(sha) == "missing" and not blobs.exists(sha)
 
 
 @pytest.mark.parametrize("bad", ["../" * 3 + "etc/passwd", "a" * 63 + "/", "A" * 64, "0" * 62 + "..",
@@ -144,20 +134,6 @@ def test_verify_checks_blobs_in_both_layouts(tmp_path: Path, data_key: bytes) ->
         legacy.write_bytes(b"tampered")
         problems = verify(store, actor="t").problems
         assert [(p["sha256"], p["problem"]) for p in problems] == [(old.sha256, "altered")]
-
-
-@pytest.mark.parametrize("batch", [3, 200])  # per-file fsyncs, and one syncfs (Linux) for a big batch
-def test_make_durable_refuses_a_batch_with_a_missing_blob(tmp_path: Path, batch: int) -> None:
-    blobs = BlobStore(tmp_path, b"k" * 32)
-    hashes = []
-    for i in range(batch):
-        raw = f"Report {i} of a transfer to Onsong.".encode()
-        hashes.append(hashlib.sha256(raw).hexdigest())
-        assert blobs.put(hashes[-1], raw, durable=False)
-    blobs.make_durable(hashes)
-    blobs.path(hashes[batch // 2]).unlink()
-    with pytest.raises(OSError):
-        blobs.make_durable(hashes)
 
 
 def test_the_word_index_is_set_up_for_bulk_writes(tmp_path: Path, data_key: bytes) -> None:
