@@ -81,7 +81,7 @@ def _plainly_english(sample: str) -> bool:
     words = _WORD.findall(sample[:_ENGLISH_PREFIX].lower())
     if len(words) < _ENGLISH_MIN_WORDS:
         return False
-    hits = sum(w in _ENGLISH for w in words)
+    hits = sum(map(_ENGLISH.__contains__, words))
     return hits >= _ENGLISH_RATIO * len(words) and "the" in words
 
 

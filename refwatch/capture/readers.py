@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from refwatch.capture.common import DEFAULT_MAX_BYTES, ReadOptions
 from refwatch.capture.csvrows import read_csv_bytes, read_csv_file
@@ -102,7 +102,7 @@ def sniff_format(data: bytes, filename: str) -> str:
     name = filename.lower()
     if name.endswith(".warc.gz"):
         return "warc"
-    return _EXTENSIONS.get(PurePath(name).suffix, "text")
+    return _EXTENSIONS.get(os.path.splitext(os.path.basename(name))[1], "text")
 
 
 def _options(published: date | None, source: str | None, max_bytes: int,
@@ -155,16 +155,16 @@ def _as_capture_error(filename: str, fmt: str) -> Iterator[None]:
         raise CaptureError(filename, f"damaged or unreadable {fmt} file ({type(exc).__name__})") from exc
 
 
-def load_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def load_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of ``path`` (or stdin for ``-``), refusing oversized input before reading it."""
-    if str(path) == STDIN:
+    name = os.fspath(path)
+    if name == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise CaptureError(STDIN_NAME, f"input too large: more than {max_bytes} bytes")
         return data
-    name = str(path)
     try:
-        st = path.stat()
+        st = os.stat(name)
     except FileNotFoundError:
         raise CaptureError(name, "no such file") from None
     except PermissionError:
@@ -176,7 +176,7 @@ def load_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
         raise CaptureError(name, f"file too large: {st.st_size} bytes, limit {max_bytes}")
     try:
-        with open(path, "rb") as fh:
+        with open(name, "rb") as fh:
             data = fh.read(max_bytes + 1)  # bounded even if the file grew or is not regular
     except PermissionError:
         raise CaptureError(name, "permission denied") from None
@@ -187,11 +187,12 @@ def load_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def _name_of(path: Path) -> str:
-    return STDIN_NAME if str(path) == STDIN else str(path)
+def _name_of(path: Path | str) -> str:
+    name = os.fspath(path)
+    return STDIN_NAME if name == STDIN else name
 
 
-def read_path(path: Path, *, published: date | None = None, source: str | None = None,
+def read_path(path: Path | str, *, published: date | None = None, source: str | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES, csv_mapping: dict[str, str] | None = None) -> list[CapturedDocument]:
     """Read one file (``-`` is stdin) into documents.
 
@@ -203,17 +204,17 @@ def read_path(path: Path, *, published: date | None = None, source: str | None =
     only when none is good — use :func:`read_path_with_errors` to also get the
     bad items' errors.
     """
-    data = load_bytes(Path(path), max_bytes)
-    return read_bytes(data, _name_of(Path(path)), published=published, source=source,
+    data = load_bytes(path, max_bytes)
+    return read_bytes(data, _name_of(path), published=published, source=source,
                       max_bytes=max_bytes, csv_mapping=csv_mapping)
 
 
-def read_path_with_errors(path: Path, *, published: date | None = None, source: str | None = None,
+def read_path_with_errors(path: Path | str, *, published: date | None = None, source: str | None = None,
                           max_bytes: int = DEFAULT_MAX_BYTES, csv_mapping: dict[str, str] | None = None,
                           ) -> tuple[list[CapturedDocument], list[CaptureError]]:
     """``(documents, errors of bad rows/records)``; raises like :func:`read_path` for whole-file problems."""
-    data = load_bytes(Path(path), max_bytes)
-    return read_bytes_with_errors(data, _name_of(Path(path)), published=published, source=source,
+    data = load_bytes(path, max_bytes)
+    return read_bytes_with_errors(data, _name_of(path), published=published, source=source,
                                   max_bytes=max_bytes, csv_mapping=csv_mapping)
 
 

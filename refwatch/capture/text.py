@@ -7,7 +7,7 @@ script-first language detection.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import os
 
 from refwatch.capture.common import ReadOptions, sha256_hex
 from refwatch.capture.encoding import decode_text, normalize_text
@@ -30,7 +30,7 @@ def read_text(data: bytes, name: str, opts: ReadOptions, *, media_type: str = "t
             original=data,
             text=text,
             kind="text",
-            filename=PurePath(name).name,
+            filename=os.path.basename(name),
             published=opts.published,
             language=detect_language(text),
             encoding=encoding,

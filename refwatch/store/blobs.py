@@ -248,8 +248,11 @@ class _OpenPack:
             self.fd = -1
 
 
+_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _check_hash(sha256: str) -> None:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+    if not isinstance(sha256, str) or _HEX_SHA256.fullmatch(sha256) is None:
         raise ValueError("not a lower-case hex SHA-256")
 
 
