@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Connection
@@ -11,16 +12,27 @@ from sqlalchemy.engine import Engine
 from refwatch.config import Settings
 from refwatch.store import migrate
 from refwatch.store.blobs import BlobStore
-from refwatch.store.engine import StoreError, make_engine
+from refwatch.store.engine import StoreError, make_engine, make_search_engine
 
 
 class Store:
     """An opened evidence store. Use as a context manager or call ``close``."""
 
-    def __init__(self, settings: Settings, engine: Engine, blobs: BlobStore) -> None:
+    def __init__(self, settings: Settings, engine: Engine, blobs: BlobStore,
+                 search_engine: Engine | None = None, word_index_key: bytes | None = None) -> None:
         self.settings = settings
         self.engine = engine
         self.blobs = blobs
+        # SQLite only: the word index file (refwatch.store.word_index) and the
+        # read connections that see it beside the documents.
+        self.search_engine = search_engine
+        self.word_index_key = word_index_key
+
+    @property
+    def word_index_path(self) -> Path:
+        from refwatch.store.word_index import FILE_NAME
+
+        return self.settings.data_dir / FILE_NAME
 
     @property
     def dialect(self) -> str:
@@ -77,7 +89,12 @@ class Store:
         register_sealing(engine, data_key)  # testimonies are sealed on PostgreSQL
         from refwatch.store.packs import locator
 
-        return cls(settings, engine, BlobStore(settings.blob_dir, data_key, locate=locator(engine)))
+        blobs = BlobStore(settings.blob_dir, data_key, locate=locator(engine))
+        if engine.dialect.name != "sqlite":
+            return cls(settings, engine, blobs)
+        from refwatch.store.word_index import index_key
+
+        return cls(settings, engine, blobs, make_search_engine(settings, data_key), index_key(data_key))
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -94,6 +111,8 @@ class Store:
         return sorted(migrate.current_revisions(self.engine))
 
     def close(self) -> None:
+        if self.search_engine is not None:
+            self.search_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> "Store":

@@ -63,6 +63,28 @@ def make_engine(settings: Settings, data_key: bytes) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
+    """Read connections for searches: the store with the word index attached as ``search``.
+
+    Only searches use these: a write transaction on a connection with the index
+    attached would lock the index file too (see ``refwatch.store.word_index``).
+    """
+    from refwatch.store import word_index
+
+    path, index = settings.sqlite_path, settings.data_dir / word_index.FILE_NAME
+    statement, params = word_index.attach_statement(index, word_index.index_key(data_key))
+
+    def connect() -> sqlcipher3.dbapi2.Connection:
+        conn = open_sqlcipher(path, data_key)
+        conn.execute(statement, params)
+        return conn
+
+    engine = create_engine("sqlite://", creator=connect, module=sqlcipher3.dbapi2, poolclass=QueuePool,
+                           pool_size=2, max_overflow=4)
+    _sqlite_transactions(engine)
+    return engine
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     """Let SQLAlchemy, not the driver, start transactions (SAVEPOINT needs this).
 

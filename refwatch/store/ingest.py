@@ -6,11 +6,15 @@ Order of writes, which is what makes a killed ingest safe to re-run:
    stored (one query per batch; ``sha256`` is unique), appends the new
    sealed originals to its pack file (``refwatch.store.blobs``), and, while it
    inserts the rows, flushes the pack to disk; only when that flush is done
-   does it commit the rows (document, its FTS entries through triggers, its
-   pack index entry, the custody entry), all in one transaction.
+   does it commit the rows (document, its pack index entry, the custody
+   entry), all in one transaction;
+3. on SQLite, the committed rows are handed to the word indexer, which writes
+   them into the search index file in a thread of its own while the next batch
+   is inserted (``refwatch.store.word_index``); the import ends when it is done.
 So a committed row always names bytes that are on disk. A kill (or power
 cut) before the commit leaves at most some pack records that no row names:
-harmless, the re-run appends them again and commits. A re-run never
+harmless, the re-run appends them again and commits; documents committed
+but not yet indexed are indexed by the next import or search. A re-run never
 duplicates a document. A document already stored whose original no longer
 opens (see ``refwatch verify``) gets the freshly read bytes and its index
 entry points at them.
@@ -35,7 +39,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from refwatch.model.records import CapturedDocument
-from refwatch.store import custody, documents, packs
+from refwatch.store import custody, documents, packs, word_index
 from refwatch.store.blobs import BlobStore
 from refwatch.store.core import Store
 from refwatch.store.schema import custody as custody_table
@@ -107,7 +111,10 @@ def _read_files(paths: Sequence[str]) -> list[_Outcome]:
 def _read_one(path: str, options: _Options) -> _Outcome:
     item_errors: list[tuple[str, str]] = []
     try:
-        result = _worker["reader"](Path(path), published=options.published, source=options.source,
+        # The built-in reader takes the path as a string (Path objects cost
+        # more than the read itself on small files); a custom reader gets a Path.
+        target = path if _worker["with_errors"] else Path(path)
+        result = _worker["reader"](target, published=options.published, source=options.source,
                                    max_bytes=options.max_bytes, csv_mapping=options.csv_mapping)
         if _worker["with_errors"]:
             result, errors = result
@@ -150,6 +157,8 @@ class _Writer:
         self.store, self.summary, self.batch_size = store, summary, batch_size
         self.pending: list[tuple[str, dict[str, Any], bytes]] = []  # (path, row, sealed original)
         self._barrier = ThreadPoolExecutor(1, thread_name_prefix="blob-barrier")
+        # SQLite: the word index is written beside the inserts, by its own thread.
+        self.indexer = word_index.Indexer(store) if store.dialect == "sqlite" else None
 
     def add(self, outcome: _Outcome) -> None:
         self.summary.failed.extend(outcome.item_errors)
@@ -183,6 +192,8 @@ class _Writer:
     def close(self) -> None:
         self._barrier.shutdown(wait=True)
         self.store.blobs.close_packs()
+        if self.indexer is not None:
+            self.indexer.close()
 
     def _commit(self, batch: list[tuple[str, dict[str, Any], bytes]]) -> None:
         blobs = self.store.blobs
@@ -207,37 +218,38 @@ class _Writer:
             # is CPU work, the flush is waiting); the commit waits for it.
             durable: Future = self._barrier.submit(blobs.sync_packs)
             try:
-                insert_documents(conn, fresh)
+                ids = insert_documents(conn, fresh)
                 packs.record(conn, placed, replacing=repaired)
                 entries = custody_entries(fresh)
                 if entries:
                     conn.execute(custody_table.insert(), entries)
             finally:
                 durable.result()  # raises OSError if a flush failed: the transaction rolls back
+        if self.indexer is not None and ids:  # committed: now they may be indexed
+            self.indexer.submit((i, row["title"], row["text"]) for i, row in zip(ids, fresh))
         self.summary.ingested += len(fresh)
         self.summary.duplicates += len(batch) - len(fresh)
 
 
-def insert_documents(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert document rows; on SQLite as few multi-row statements as possible.
+def insert_documents(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert document rows; on SQLite their ids, in the order of ``rows`` (else ``[]``).
 
-    Why: each documents INSERT fires the FTS5 triggers, and FTS5 writes its
-    pending index data out as a new segment at the start of every statement
-    (statement savepoint) — so an executemany of N rows writes N tiny segments
-    that FTS5 then keeps merging: ~60% of the writer's time. ``RETURNING``
-    makes SQLAlchemy send the rows as multi-row ``INSERT ... VALUES`` pages
-    ("insertmanyvalues"), one segment per page instead of per row.
+    On SQLite, ``RETURNING`` makes SQLAlchemy send the rows as multi-row
+    ``INSERT ... VALUES`` pages ("insertmanyvalues"): fewer statements, and
+    for Korean and Chinese documents one trigram-index segment per page
+    instead of per row (FTS5 flushes at every statement).
 
     Rows that ``documents.insert_many`` would change before writing (sealed
     testimonies, PostgreSQL only today) go through it unchanged.
     """
     if not rows:
-        return
+        return []
     rows = documents.with_cjk_flag(rows)
     if conn.dialect.name == "sqlite" and documents._sealed_rows(conn, rows) is rows:  # noqa: SLF001
-        conn.execute(documents_table.insert().returning(documents_table.c.id), rows)
-    else:
-        documents.insert_many(conn, rows)
+        returning = documents_table.insert().returning(documents_table.c.id, sort_by_parameter_order=True)
+        return list(conn.execute(returning, rows).scalars())
+    documents.insert_many(conn, rows)
+    return []
 
 
 def custody_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

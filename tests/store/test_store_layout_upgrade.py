@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from refwatch.config import Settings
 from refwatch.model.records import CapturedDocument
 from refwatch.store import Store, ingest_documents, search, verify
-from refwatch.store import migrate
+from refwatch.store import migrate, word_index
 from refwatch.store.blobs import BlobStore
 from refwatch.store.documents import has_cjk
 from refwatch.store.engine import make_engine
@@ -138,6 +138,14 @@ def test_verify_checks_blobs_in_both_layouts(tmp_path: Path, data_key: bytes) ->
 
 def test_the_word_index_is_set_up_for_bulk_writes(tmp_path: Path, data_key: bytes) -> None:
     settings = Settings(data_dir=tmp_path / "data", database_url=None, max_file_bytes=2**20)
-    with Store.init(settings, data_key) as store, store.read() as conn:
-        config = dict(conn.exec_driver_sql("SELECT k, v FROM documents_fts_config").all())
+    with Store.init(settings, data_key) as store:
+        ingest_documents(store, [_doc("A report about Hyesan.")], ingested_by="t")
+        conn = word_index.open_index(store.word_index_path, store.word_index_key)
+        try:
+            config = dict(conn.execute(f"SELECT k, v FROM {word_index.TABLE}_config").fetchall())
+        finally:
+            conn.close()
+        with store.read() as main:  # the main file no longer holds a word index
+            assert main.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name LIKE 'documents_fts%'").scalar() == 0
     assert config["hashsize"] == 16 * 2**20 and config["automerge"] == 8

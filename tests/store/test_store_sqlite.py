@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from refwatch.config import Settings
 from refwatch.model.records import CapturedDocument
 from refwatch.security import keys
-from refwatch.store import Store, StoreError, ingest_documents, search
+from refwatch.store import Store, StoreError, ingest_documents, search, word_index
 from refwatch.store.schema import custody as custody_table
 from refwatch.store.schema import documents as documents_table
 
@@ -84,19 +84,24 @@ def _check_consistent(store: Store) -> int:
     """integrity_check, FTS index matches rows, each row has its blob and custody entry."""
     with store.read() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        conn.exec_driver_sql("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
         n = conn.scalar(select(func.count()).select_from(documents_table))
-        assert conn.exec_driver_sql("SELECT count(*) FROM documents_fts_docsize").scalar() == n
-        missing_fts = conn.execute(text(
-            "SELECT count(*) FROM documents d WHERE NOT EXISTS "
-            "(SELECT 1 FROM documents_fts_docsize f WHERE f.id = d.id)")).scalar()
-        assert missing_fts == 0
+        ids = set(conn.scalars(select(documents_table.c.id)))
         hashes = list(conn.scalars(select(documents_table.c.sha256)))
         logged = set(conn.scalars(select(custody_table.c.sha256).where(custody_table.c.action == "ingest")))
     assert len(set(hashes)) == len(hashes) == n
     assert logged == set(hashes)
     bad = [h for h in hashes if store.blobs.check(h) is not None]
     assert bad == []
+    # The word index (its own file): after catching up, exactly the stored documents.
+    word_index.ensure_current(store)
+    index = word_index.open_index(store.word_index_path, store.word_index_key)
+    try:
+        index.execute(f"INSERT INTO {word_index.TABLE}({word_index.TABLE}) VALUES ('integrity-check')")
+        indexed = {r[0] for r in index.execute(f"SELECT id FROM {word_index.TABLE}_docsize")}
+        assert word_index.indexed_through(index) == max(ids, default=0)
+    finally:
+        index.close()
+    assert indexed == ids
     return n
 
 

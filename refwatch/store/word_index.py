@@ -1,0 +1,262 @@
+"""The word index of an embedded store: its own encrypted file, written in parallel.
+
+Why a file of its own: SQLite lets one connection write a database file at a
+time, and indexing words (tokenising ~700 words per report, writing and merging
+FTS5 segments) was about 60% of the ingest writer's work. Kept in the main
+file, it could only run in turn with the document inserts. In ``search.db`` it
+is written by a second connection in a thread of its own (SQLite releases the
+GIL while it works), so a bulk import uses both cores.
+
+The index is derived data, never evidence:
+- it is contentless (``content=''``): the words are indexed, the text itself
+  stays only in ``documents``; snippets are cut from that text;
+- ``indexed_through`` (same transaction as the index rows) says that every
+  document with an id up to it is indexed. Document ids only grow (one writer,
+  rows are never deleted), so whatever is above it is what is missing;
+- anything that reads the index first catches it up (``catch_up``): a killed
+  import, a document stored by another path, or a deleted ``search.db`` all
+  end in the same complete index.
+
+The file is SQLCipher-encrypted with its own subkey of the data key. Writers of
+``documents`` never ATTACH it: a ``BEGIN IMMEDIATE`` locks every attached file,
+which would stop the indexer; searches use connections of their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import sqlcipher3
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from refwatch.security.crypto import subkey
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "search.db"
+SCHEMA = "search"  # the name the file is attached under, for searches
+TABLE = "words"
+TOKENIZER = "unicode61 remove_diacritics 2"
+CATCH_UP_CHUNK = 2000  # documents read from the store per index transaction
+MAX_ROWS_PER_TRANSACTION = 8000  # an import's queued batches are indexed together up to this
+# Bulk-friendly FTS5 settings: a 16 MB pending-terms hash gives fewer, larger
+# segments; segments merge when 8 of one level exist.
+_SETTINGS = {"hashsize": 16 * 2**20, "automerge": 8}
+
+Row = tuple[int, str | None, str]  # (document id, title, text)
+
+
+def index_key(data_key: bytes) -> bytes:
+    """The raw SQLCipher key of the index file (a subkey: the data key itself stays out)."""
+    return subkey(data_key, "search-index")
+
+
+def attach_statement(path: Path, key: bytes) -> tuple[str, tuple[str]]:
+    """``ATTACH`` of the index file under ``SCHEMA`` with its key (SQL, parameters)."""
+    return f"ATTACH DATABASE ? AS {SCHEMA} KEY \"x'{key.hex()}'\"", (str(path),)
+
+
+def open_index(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
+    """A connection to the index file (created, with its schema, when missing)."""
+    conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError:
+        conn.close()
+        raise OSError(f"the search index {path.name} does not open with this store's key") from None
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA busy_timeout = 60000")
+    # NORMAL: the index can lose its last transactions on a power cut, never
+    # its consistency; ``indexed_through`` goes back with them and catch-up redoes them.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    _ensure_schema(conn)
+    return conn
+
+
+def _ensure_schema(conn: sqlcipher3.dbapi2.Connection) -> None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(title, text, content='', "
+                     f"tokenize='{TOKENIZER}')")
+        conn.execute("CREATE TABLE IF NOT EXISTS state (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+        conn.execute("INSERT OR IGNORE INTO state VALUES ('indexed_through', 0)")
+        for name, value in _SETTINGS.items():
+            conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES (?, ?)", (name, value))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def indexed_through(conn: sqlcipher3.dbapi2.Connection) -> int:
+    row = conn.execute("SELECT v FROM state WHERE k = 'indexed_through'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def add(conn: sqlcipher3.dbapi2.Connection, rows: Sequence[Row]) -> None:
+    """Index these documents (ids above the watermark, ascending) in one transaction."""
+    if not rows:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        through = indexed_through(conn)
+        fresh = [r for r in rows if r[0] > through]  # a re-run after a crash may offer some again
+        if fresh:
+            conn.executemany(f"INSERT INTO {TABLE}(rowid, title, text) VALUES (?, ?, ?)", fresh)
+            conn.execute("UPDATE state SET v = ? WHERE k = 'indexed_through'", (fresh[-1][0],))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _unindexed(store: Any, after: int, limit: int) -> list[Row]:  # noqa: ANN401 (Store; import cycle)
+    from refwatch.store.schema import documents
+
+    with store.read() as conn:
+        return [(r.id, r.title, r.text) for r in conn.execute(
+            select(documents.c.id, documents.c.title, documents.c.text)
+            .where(documents.c.id > after).order_by(documents.c.id).limit(limit))]
+
+
+def last_document_id(store: Any) -> int:  # noqa: ANN401
+    from sqlalchemy import func
+
+    from refwatch.store.schema import documents
+
+    with store.read() as conn:
+        return conn.scalar(select(func.max(documents.c.id))) or 0
+
+
+def catch_up(store: Any, conn: sqlcipher3.dbapi2.Connection | None = None,  # noqa: ANN401
+             up_to: int | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Index every stored document the index lacks (up to id ``up_to``); how many were added."""
+    own = conn is None
+    conn = conn or open_index(store.word_index_path, store.word_index_key)
+    added = 0
+    try:
+        while True:
+            through = indexed_through(conn)
+            if up_to is not None and through >= up_to:
+                break
+            rows = _unindexed(store, through, CATCH_UP_CHUNK)
+            if up_to is not None:
+                rows = [r for r in rows if r[0] <= up_to]
+            if not rows:
+                break
+            add(conn, rows)
+            added += len(rows)
+            if progress:
+                progress(added)
+    finally:
+        if own:
+            conn.close()
+    return added
+
+
+def lag(store: Any) -> int:  # noqa: ANN401
+    """How many ids the index is behind the documents (0: current), in one small query."""
+    with store.search_engine.connect() as conn:
+        try:
+            row = conn.exec_driver_sql(
+                f"SELECT (SELECT max(id) FROM main.documents), "
+                f"(SELECT v FROM {SCHEMA}.state WHERE k = 'indexed_through')").one()
+        except OperationalError:  # no index file yet, or one without its tables
+            row = (conn.exec_driver_sql("SELECT max(id) FROM main.documents").scalar(), 0)
+    last, through = row[0] or 0, row[1] or 0
+    return max(0, last - through)
+
+
+def ensure_current(store: Any, progress: Callable[[int], None] | None = None) -> int:  # noqa: ANN401
+    """Catch the index up if it lags (after a killed import, say); how many documents were added."""
+    if lag(store) == 0:
+        return 0
+    return catch_up(store, progress=progress)
+
+
+def optimize(store: Any) -> None:  # noqa: ANN401
+    """Merge the index into one segment (after a large import; queries get faster)."""
+    conn = open_index(store.word_index_path, store.word_index_key)
+    try:
+        conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+    finally:
+        conn.close()
+
+
+class Indexer:
+    """Indexes committed documents in a thread of its own while the import goes on.
+
+    ``submit`` takes rows just committed (ids ascending); a gap before them
+    (rows stored by another writer) is read back from the store first, so the
+    watermark never skips a document. A failure is logged (no document text in
+    it) and the thread stops indexing: the documents are stored, and the next
+    catch-up indexes them.
+    """
+
+    def __init__(self, store: Any) -> None:  # noqa: ANN401
+        self.store = store
+        self.failed: str | None = None
+        self._queue: queue.Queue[list[Row] | None] = queue.Queue(maxsize=4)
+        self._thread = threading.Thread(target=self._run, name="word-index", daemon=True)
+        self._conn = open_index(store.word_index_path, store.word_index_key)
+        catch_up(store, self._conn)  # whatever an earlier, interrupted run left out
+        self._thread.start()
+
+    def submit(self, rows: Iterable[Row]) -> None:
+        batch = list(rows)
+        if batch and self.failed is None:
+            self._queue.put(batch)  # bounded: a slow index slows the import, memory stays flat
+
+    def close(self) -> None:
+        """Wait until everything submitted is indexed."""
+        self._queue.put(None)
+        self._thread.join()
+        self._conn.close()
+
+    def _run(self) -> None:
+        done = False
+        while not done:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            # Batches that queued up while the last one was indexed go in
+            # together: fewer, larger segments, less merging later.
+            while len(batch) < MAX_ROWS_PER_TRANSACTION:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    done = True
+                    break
+                batch.extend(more)
+            if self.failed is not None:
+                continue
+            try:
+                for run in _contiguous(batch):
+                    if indexed_through(self._conn) < run[0][0] - 1:  # rows another writer stored
+                        catch_up(self.store, self._conn, up_to=run[0][0] - 1)
+                    add(self._conn, run)
+            except Exception as exc:  # noqa: BLE001 (the import goes on; catch-up repairs)
+                self.failed = f"{type(exc).__name__}"
+                log.warning("the search index stopped updating (%s); it is caught up on the next "
+                            "search or import", self.failed)
+
+
+def _contiguous(rows: list[Row]) -> list[list[Row]]:
+    """``rows`` (ids ascending) cut wherever an id is skipped."""
+    runs: list[list[Row]] = []
+    for row in rows:
+        if runs and row[0] == runs[-1][-1][0] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
