@@ -64,7 +64,14 @@ def init(data: Optional[Path] = DataOpt, key_file: Optional[Path] = KeyFileOpt, 
     try:
         store, _principal = init_store(cfg, key)
         with store:
+            indexed = 0
+            if store.dialect == "sqlite":  # an upgraded store builds its word index now, not at the first search
+                from refwatch.store import word_index
+
+                with console.status("indexing stored documents for search…"):
+                    indexed = word_index.ensure_current(store)
             result = {"data": str(cfg.data_dir), "engine": store.dialect, "revision": store.revision(),
+                      "indexed": indexed,
                       "encrypted": ("whole database (SQLCipher) and blobs" if cfg.is_embedded
                                     else "blobs, and names, evidence and testimonies in the application")}
     except StoreError as exc:

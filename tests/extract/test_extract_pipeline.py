@@ -43,6 +43,30 @@ def test_extract_many_matches_extract():
         [[claim_to_json(c) for c in extract(t, p)] for t, p in items]
 
 
+def test_extract_many_streams_many_documents_in_order():
+    # More documents than one batch holds: each result is the one extract() gives for the same input, in input
+    # order, and the input is read a batch at a time, not all at once (a long stream never sits in memory whole).
+    texts = ["Chinese police arrested {n} North Koreans in Dandong on March 3, Daily NK reported.",
+             "The ministry declined to comment.",
+             "About {n} escapees were sent back through Tumen last month.",
+             ""]
+    items = [(texts[i % 4].format(n=i + 2), date(2021, 1 + i % 12, 15)) for i in range(40)]
+    pulled = []
+
+    def stream():
+        for i, item in enumerate(items):
+            pulled.append(i)
+            yield item
+
+    results = extract_many(stream(), batch_size=64)
+    first = next(results)
+    assert len(pulled) < len(items)
+    got = [first, *results]
+    assert [[claim_to_json(c) for c in cs] for cs in got] == \
+        [[claim_to_json(c) for c in extract(t, p)] for t, p in items]
+    assert any(got[0]) and any(got[2]) and not got[1] and not got[3]
+
+
 @pytest.mark.skipif(not (SHARED / "gold" / "seeds.jsonl").exists(), reason="../shared not present")
 def test_seed_figures():
     from refwatch.extract.evaluate import load_gold, score

@@ -108,3 +108,27 @@ def test_the_indexer_never_skips_rows_another_writer_stored(tmp_path: Path, data
         indexer._conn.close()  # noqa: SLF001
         assert indexer.failed is None and _through(store) == 5
         assert word_index.lag(store) == 0 and len(search(store, "Hyesan")) == 5
+
+
+def test_a_store_from_before_the_index_file_upgrades_and_finds_its_documents(
+        tmp_path: Path, data_key: bytes) -> None:
+    from alembic import command
+
+    from refwatch.store import migrate
+
+    with _store(tmp_path, data_key) as store:
+        ingest_documents(store, [_doc("Sent back through Sinuiju.")], ingested_by="t")
+        cfg = migrate._config()  # noqa: SLF001
+        with store.engine.begin() as conn:  # back to 0005: the word index inside the main file
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005_blob_packs")
+            assert conn.exec_driver_sql("SELECT rowid FROM documents_fts WHERE documents_fts MATCH "
+                                        "'sinuiju'").all() == [(1,)]
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp_path / "data" / word_index.FILE_NAME) + suffix).unlink(missing_ok=True)
+    with _store(tmp_path, data_key) as store:  # `refwatch init` upgrades
+        with store.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'documents_fts'"
+                                        ).scalar() == 0
+        assert word_index.lag(store) == 1
+        assert [h.snippet for h in search(store, "Sinuiju")] == [f"Sent back through {MARK_START}Sinuiju{MARK_END}."]
