@@ -145,7 +145,7 @@ def loadavg() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def run(label: str, n: int, html: bool, keep: Path | None, workers: int) -> None:
+def run(label: str, n: int, html: bool, keep: Path | None, workers: int, merge: bool = True) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="refwatch-bench-"))
     inputs = tmp / "in"
     t0 = time.perf_counter()
@@ -164,7 +164,8 @@ def run(label: str, n: int, html: bool, keep: Path | None, workers: int) -> None
 
     def timed_merge(store: Store, added: int) -> None:  # the search-index merge that ends a large ingest
         t = time.perf_counter()
-        real_merge(store, added)
+        if merge:
+            real_merge(store, added)
         merge_seconds[0] += time.perf_counter() - t
 
     ingest_module._maybe_optimize = timed_merge  # noqa: SLF001
@@ -200,9 +201,11 @@ def main() -> None:
     parser.add_argument("--html-n", type=int, default=2000, help="HTML documents (0 to skip)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="keep the plain-text store here (for bench/search.py)")
+    parser.add_argument("--no-merge", action="store_true",
+                        help="skip the search-index merge that ends a large import (to measure what it buys)")
     args = parser.parse_args()
     if args.n:
-        run("plain text", args.n, False, args.keep, args.workers)
+        run("plain text", args.n, False, args.keep, args.workers, merge=not args.no_merge)
     if args.html_n:
         run("html", args.html_n, True, None, args.workers)
 

@@ -88,3 +88,8 @@ def _plainly_english(sample: str) -> bool:
 def _langid(sample: str) -> str | None:
     lang, _score = py3langid.classify(sample[:_LANGID_PREFIX])
     return lang or None
+
+
+def load_model() -> None:
+    """Load py3langid's model now rather than at the first text that needs it."""
+    py3langid.classify("model")

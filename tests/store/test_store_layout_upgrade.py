@@ -148,4 +148,4 @@ def test_the_word_index_is_set_up_for_bulk_writes(tmp_path: Path, data_key: byte
         with store.read() as main:  # the main file no longer holds a word index
             assert main.exec_driver_sql(
                 "SELECT count(*) FROM sqlite_master WHERE name LIKE 'documents_fts%'").scalar() == 0
-    assert config["hashsize"] == 16 * 2**20 and config["automerge"] == 8
+    assert config["hashsize"] == 16 * 2**20 and config["automerge"] == 0 and config["crisismerge"] == 16
