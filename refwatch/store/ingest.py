@@ -48,7 +48,7 @@ from refwatch.store.schema import custody as custody_table
 from refwatch.store.schema import documents as documents_table
 
 
-BATCH_SIZE = 1000  # documents per transaction (one WAL fsync and one pack fsync each)
+BATCH_SIZE = 2000  # documents per transaction (one WAL fsync and one pack fsync each)
 TASK_SIZE = 64  # files per task handed to a worker
 OPTIMIZE_AFTER = 2000  # documents added in one run before the search index is merged
 
@@ -374,8 +374,10 @@ def _run_pool(paths: list[str], options: _Options, workers: int,
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["refwatch.store.ingest", "refwatch.capture", "refwatch.capture.language_preload"])
     # Bounded in-flight tasks keep memory flat; the window must exceed a batch,
-    # or the workers sit idle while the writer commits one.
-    window = max(workers * 4, 2 * batch_size // TASK_SIZE + workers)
+    # or the workers sit idle while the writer commits one (a commit takes
+    # about as long as the workers need to read a batch, now that the word
+    # index is written beside it).
+    window = max(workers * 4, batch_size // TASK_SIZE + 2 * workers)
     with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
         in_flight: deque = deque()
         for start in range(0, len(paths), TASK_SIZE):
