@@ -50,7 +50,7 @@ from refwatch.store.schema import documents as documents_table
 
 BATCH_SIZE = 1000  # documents per transaction (one WAL fsync and one pack fsync each); 2000 cost 50 MB more for 8% less writer CPU
 TASK_SIZE = 64  # files per task handed to a worker
-OPTIMIZE_AFTER = 2000  # documents added in one run before the search index is merged
+OPTIMIZE_AFTER = 2000  # documents added in one run before the trigram index is merged
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
 
@@ -356,7 +356,7 @@ def _run(store: Store, paths: list[str], options: _Options, writer: _Writer,
 
 
 def _maybe_optimize(store: Store, added: int) -> None:
-    """Merge the search index after a large ingest (amortised: >= 20% of the store)."""
+    """Merge the trigram index after a large ingest (amortised: >= 20% of the store)."""
     if added < OPTIMIZE_AFTER:
         return
     with store.read() as conn:

@@ -45,10 +45,9 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 CATCH_UP_CHUNK = 2000  # documents read from the store per index transaction
 MAX_ROWS_PER_TRANSACTION = 4000  # an import's queued batches are indexed together up to this
 # Bulk-friendly FTS5 settings. A 16 MB pending-terms hash gives fewer, larger
-# segments. No incremental merging (automerge 0): a large import ends with one
-# full merge (``optimize``), which made merging during the import wasted work
-# (40% of the indexer's time in a profile); between imports, 16 segments on one
-# level are merged at once (crisismerge), so small imports never pile up.
+# segments. No incremental merging (automerge 0: 40% of the indexer's time in
+# a profile, for queries no faster); 16 segments on one level are merged at
+# once (crisismerge), so segments never pile up.
 _SETTINGS = {"hashsize": 16 * 2**20, "automerge": 0, "crisismerge": 16}
 
 Row = tuple[int, str | None, str]  # (document id, title, text)
@@ -186,7 +185,7 @@ def ensure_current(store: Any, progress: Callable[[int], None] | None = None) ->
 
 
 def optimize(store: Any) -> None:  # noqa: ANN401
-    """Merge the index into one segment (after a large import; queries get faster)."""
+    """Merge the index into one segment (imports do not: see ``search.optimize_index``)."""
     conn = open_index(store.word_index_path, store.word_index_key)
     try:
         conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
