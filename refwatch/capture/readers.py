@@ -175,9 +175,15 @@ def load_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise CaptureError(name, "is a directory")
     if stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
         raise CaptureError(name, f"file too large: {st.st_size} bytes, limit {max_bytes}")
+    # Ask for what stat() reported (plus one byte, to notice growth): asking
+    # for max_bytes + 1 makes Python allocate a buffer of that size (50 MB by
+    # default) for every file, which cost more than reading a 4 KB report.
+    want = min(max_bytes, st.st_size) + 1 if stat.S_ISREG(st.st_mode) else max_bytes + 1
     try:
         with open(name, "rb") as fh:
-            data = fh.read(max_bytes + 1)  # bounded even if the file grew or is not regular
+            data = fh.read(want)  # bounded even if the file grew or is not regular
+            if len(data) == want and want <= max_bytes:  # it grew since stat(): the rest, still bounded
+                data += fh.read(max_bytes + 1 - want)
     except PermissionError:
         raise CaptureError(name, "permission denied") from None
     except OSError as exc:

@@ -53,3 +53,24 @@ def test_foreign_formats_are_named_in_the_error(tmp_path: Path, magic: bytes, wh
     with pytest.raises(CaptureError) as err:
         read_path(path)
     assert what in err.value.reason and err.value.path == str(path)
+
+
+def test_load_bytes_reads_all_of_a_file_that_grew_after_stat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read asks for the size stat() gave; growth after that is still read, and still bounded."""
+    import os
+
+    from refwatch.capture import readers
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"A" * 3000)
+    real_stat = os.stat
+
+    def stale_stat(name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        st = real_stat(name, *args, **kwargs)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 100,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(readers.os, "stat", stale_stat)
+    assert readers.load_bytes(path, max_bytes=5000) == b"A" * 3000
+    with pytest.raises(CaptureError, match="file too large: more than 2000 bytes"):
+        readers.load_bytes(path, max_bytes=2000)
