@@ -207,7 +207,7 @@ _DIGIT_RUN_RE = re.compile(r"[0-9]+")
 # longest-first alternation of the literals, at under half the cost).
 _WORD_SCAN_RE = re.compile(literal_trie(
     [*UNITS, *TENS, "a dozen", "a hundred", "a thousand", "a million", "half a", "a few",
-     "dozens", "hundreds", "thousands", "millions", "tens of", "several", "scores of"],
+     "dozens", "hundreds", "thousands", "millions", "tens of", "several", "scores of", "a handful"],
     longest=True))
 #: Longest number phrase of ``_WORD_SCAN_RE`` (how far a match may run past a span's end).
 _WORD_SCAN_OVERRUN = 16

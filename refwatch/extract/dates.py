@@ -174,6 +174,10 @@ _DAY_RELYEAR = (r"\s+(?:of\s+)?(?P<ry>(?i:last\s+year|this\s+year|next\s+year|th
 # The core starts at a literal or a digit; the prefix is searched in the 45
 # characters before the core and must end where the core starts. Group
 # "pre" of the prefix belongs to the mention's span; the rest is context.
+# "their last night in hiding", "her last year at school": a possessed "last ..." is not a date.
+_THAT_RELS = ("that", "that same", "the same")
+_POSSESSED_BEFORE = re.compile(r"(?i:\b(?:their|his|her|its|my|our|your)\s+)$")
+
 _PATTERNS: list[tuple[str, str, str | None, bool]] = [
     ("iso", r"(?P<y>[12][0-9][0-9][0-9])(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
             r"(?P<d>0?[1-9]|[12][0-9]|3[01])(?![\d\-/.]\d|\d)", None, False),
@@ -202,7 +206,9 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
      r"(?P<pre>(?:(?i:between|from)\s+)?)$", False),
     ("decade", r"(?P<dec>1[89][0-9]0|20[0-3]0)['’]?s\b", rf"(?P<pre>(?:(?i:the)\s+)?(?:{_FUZZY})?)$", False),
     ("season_y", rf"{_SEASON_CORE}\s+(?:(?i:of)\s+)?(?P<y>{_YEAR})", r"(?P<pre>(?:(?i:the)\s+)?)$", False),
-    ("season_rel", rf"{_SEASON_CORE}\b", r"(?P<pre>(?P<rel>(?i:last|this|next|past))\s+)$", True),
+    # "That spring she was arrested": the season of the year the text is telling (rel "that")
+    ("season_rel", rf"{_SEASON_CORE}\b", r"(?P<pre>(?P<rel>(?i:last|this|next|past|that\s+same|that|the\s+same))\s+)$",
+     True),
     ("season_ry", rf"{_SEASON_CORE}\s+(?:(?i:of)\s+)?{_RELYEAR}\b", r"(?P<pre>(?:(?i:the)\s+)?)$", False),
     ("season_in", rf"{_SEASON_CORE}\b",
      r"(?P<trig>\b(?i:in|during|by|since|until|over|through|throughout)\s+)(?P<pre>(?i:the)\s+)$", True),
@@ -598,6 +604,8 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
                     continue
             if required and _prefix_impossible(kind, text, s):
                 continue
+            if kind in ("words", "rel_unit") and first in "lL" and _POSSESSED_BEFORE.search(text, max(0, s - 7), s):
+                continue
             if pre_rx is not None:
                 pm = _prefix(pre_rx, text, s)
                 if pm is None or (required and pm.end() == pm.start("_all")):
@@ -758,6 +766,11 @@ def _resolve(a: _Atom, pub: date | None, ctx_year: int | None, year_hint: int | 
                 a.unresolved_reason = reason
                 return
             a.lo, a.hi = _season_range(y, g["season"])
+        elif k == "season_rel" and _norm(g.get("rel")) in _THAT_RELS:
+            if year_hint is None:
+                a.unresolved_reason = "unknown"
+                return
+            a.lo, a.hi = _season_range(year_hint, g["season"])
         elif k in ("season_rel", "season_in"):
             if _unresolvable(a, pub):
                 return
@@ -995,6 +1008,46 @@ def _anchored(a: _Atom, anchor: DateMention | None) -> None:
     a.relative = anchor.relative
 
 
+_YEAR_IN_TEXT = re.compile(r"(?:1[89]|20)\d\d")
+_STORY_REACH = 400  # characters from the last date told to a bare month that continues its story
+
+
+def _story_month(a: _Atom, anchor: DateMention | None, published: date, ctx_year: int | None,
+                 story: set[int]) -> bool:
+    """"In the summer of 2013 somebody reported me. ... in September they drove me to Tumen": a bare month
+    just after a dated past episode, later in the same year than it, continues that year's story.
+
+    Only when the episode lies more than a year before publication (news of this year names its months bare
+    too) and the month falls after the episode's end in its year ("In May 2013 ... In March" is not 2013).
+    """
+    if anchor is None or a.start - anchor.end > _STORY_REACH \
+            or not (anchor.start in story or (not anchor.relative and _YEAR_IN_TEXT.search(anchor.text))):
+        return False
+    lo, hi = anchor.range.earliest, anchor.range.latest
+    if lo is None or hi is None or (published - hi).days <= 365:
+        return False
+    if (hi - lo).days > 200:
+        return False
+    if a.kind == "season_in":
+        # "I spent the winter of 2013 ... They let me go in the spring": the next such season after it
+        s_lo, s_hi = _season_range(hi.year, a.g["season"])
+        if s_lo <= hi:
+            s_lo, s_hi = _season_range(hi.year + 1, a.g["season"])
+        if (s_lo.year == hi.year + 1 and s_lo.month > 6) or s_hi > published:
+            return False
+        a.lo, a.hi, a.relative = s_lo, s_hi, False
+        return True
+    if a.lo.month <= hi.month:
+        return False
+    lo2, hi2 = a.lo, a.hi
+    _resolve(a, published, ctx_year, year_hint=hi.year)
+    if a.lo is None or a.hi is None or a.lo.year != hi.year:
+        a.lo, a.hi = lo2, hi2
+        return False
+    a.relative = False
+    return True
+
+
 def _last_told(out: list[DateMention]) -> DateMention | None:
     """The last date found before, other than a state at publication."""
     return next((d for d in reversed(out) if not d.is_publication_state and d.range.earliest is not None
@@ -1058,10 +1111,12 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
     out: list[DateMention] = []
     ctx_year: int | None = None
     ctx_end = 0
+    story: set[int] = set()  # starts of bare months and seasons dated by the story they continue
     i = 0
     while i < len(atoms):
         a = atoms[i]
-        if a.kind == "m" and _norm(a.g.get("trig")) == "that":
+        if (a.kind == "m" and _norm(a.g.get("trig")) == "that") \
+                or (a.kind == "season_rel" and _norm(a.g.get("rel")) in _THAT_RELS):
             # "That October": the month in the year of the date told just before
             anchor = _last_told(out)
             _resolve(a, published, ctx_year, year_hint=anchor.range.earliest.year if anchor else None)
@@ -1077,6 +1132,10 @@ def find_dates(text: str, published: date | None = None, low: str | None = None)
                     _resolve(a, published, ctx_year)
                 elif (lo, hi) != (a.lo, a.hi):
                     a.relative = False
+            elif ((a.kind == "m" and a.needs_year) or a.kind == "season_in") and published is not None \
+                    and a.lo is not None:
+                if _story_month(a, _last_told(out), published, ctx_year, story):
+                    story.add(a.start)
         if a.kind == "ago" and _norm(a.g["dir"]) != "ago":
             _anchored(a, _last_told(out))
         elif a.kind == "anchor_unit":

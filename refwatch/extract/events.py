@@ -108,6 +108,8 @@ class _Cand:
     tally: bool = False  # a running total ("16 instances of arrest involving 37 people"), not one occurrence
     sex: str | None = None  # "f" / "m" when the clause's one person is a woman or a man
     own_subject: bool = False  # a clause of its own with its own date ("...; her husband was arrested ...")
+    helper: bool = False  # the arrest of a broker, driver or guide, apart from the people he helped
+    separate: bool = False  # "In a separate case ...": apart from the body's earlier events (a headline may tell it)
 
     @property
     def informative(self) -> bool:
@@ -190,7 +192,9 @@ def _lex() -> _Lex:
         report_noun_after=re.compile(r"^[’']?s?\s+(?:[\w-]+\s+){0,2}?" + lex["report_nouns"] + r"\b", re.IGNORECASE),
         aggregate=re.compile(lex["aggregate_markers"], re.IGNORECASE),
         frame_start=re.compile(r"^\W*(?:" + "|".join(lex["frame_starters"]) + r")\b", re.IGNORECASE),
-        person_np=re.compile(rf"\b(?:the|his|her|their|an?|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})$", re.IGNORECASE),
+        # "her nine-year-old daughter Ji-woo": the noun may be followed by the person's given name
+        person_np=re.compile(rf"\b(?:the|his|her|their|an?|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})"
+                             r"(?:\s+(?-i:[A-Z][a-z]+(?:-[a-z]+)?))?$", re.IGNORECASE),
         singular_subject=re.compile(lex["singular_subject"], re.IGNORECASE),
         reflexive=re.compile(lex["reflexive_singular"], re.IGNORECASE),
         relative_before=re.compile(lex["relative_time_before"], re.IGNORECASE),
@@ -270,7 +274,10 @@ _COMPARE_WORDS = ("from", "above", "below", "than", "compared", "versus", "again
 _COMPARE_COUNT_BEFORE = re.compile(r"\b(?:up|down|rising|falling|rose|fell|increased|decreased)\s+from\s+$|"
                                    r"\b(?:compared\s+(?:with|to)|versus|against)\s+$", re.IGNORECASE)
 # "SEOUL, Oct. 12 (Yonhap) —", "BEIJING/SEOUL, Aug. 22, 2019 —": the date the story was filed.
-_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?(?:[—–]|-\s)")
+_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?(?:[—–]|-\s)")
+_DATELINE_REACH = 50  # "Nov 14 (North Asia Press Service) - ": the agency in brackets, then the dash
+_REPORTED_AT = re.compile(r"\b(?:said|says|reported|announced|told|stated|added|confirmed|wrote|disclosed|revealed)"
+                          r"\s+(?:\w+\s+)?$", re.IGNORECASE)
 _IN_BETWEEN = re.compile(r"\s+(?:in|during|for)\s+")
 _AGE = re.compile(r"^(?:aged\s+)?\d{1,3}$")
 _WOMEN = re.compile(r"\b(?:women|female|females|girls)\b", re.IGNORECASE)
@@ -294,6 +301,38 @@ def _headless_people(text: str, c) -> bool:
 def _month_range(y: int, m: int) -> tuple[date, date]:
     first = date(y, m, 1)
     return first, first + relativedelta(months=1) - timedelta(days=1)
+
+
+_PERIOD_ANAPHOR = re.compile(r"\b(?i:during|in|over|for|throughout|within)\s+(?:the|that)\s+(?:same\s+)?"
+                             r"(?P<u>quarter|year)\b(?!\s+(?:of|before|after|ago|earlier|later|\d))")
+
+
+def _is_period(d: _Date, unit: str) -> bool:
+    lo, hi = d.earliest, d.latest
+    if lo is None or hi is None or lo.day != 1:
+        return False
+    if unit == "year":
+        return (lo.month, hi.month, hi.day, lo.year) == (1, 12, 31, hi.year)
+    end = lo + relativedelta(months=3) - timedelta(days=1)
+    return lo.month in (1, 4, 7, 10) and hi == end
+
+
+def _period_anaphora(dates: list[_Date], text: str, sent_of, sentences) -> list[_Date]:
+    """"... arrested in China during the quarter" after "the first quarter of 2025": that quarter (a year
+    likewise); undated when no such period was named before."""
+    out = list(dates)
+    for m in _PERIOD_ANAPHOR.finditer(text):
+        if any(d.start <= m.start() < d.end or m.start() <= d.start < m.end() for d in dates):
+            continue
+        unit = m.group("u")
+        prior = [d for d in dates if d.end <= m.start() and _is_period(d, unit)]
+        si = sent_of(m.start())
+        if not prior or si < 0 or sentences[si].skip:
+            continue
+        a = prior[-1]
+        out.append(_Date(m.start(), m.end(), m.group(0), a.earliest, a.latest, si))
+    out.sort(key=lambda d: d.start)
+    return out
 
 
 def _resolve_anaphora(dates: list[_Date], text: str) -> None:
@@ -484,10 +523,13 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         all_dates.append(nd)
     _resolve_anaphora(all_dates, text)
     _reanchor_relative(all_dates, text)
+    if "the quarter" in text or "the year" in text or "that quarter" in text or "that year" in text:
+        all_dates = _period_anaphora(all_dates, text, sent_of, sentences)
     for d in all_dates:
         if d.earliest is not None and d.latest is not None and d.earliest <= d.latest and not d.names_report \
                 and not d.born:
             by_sent["dates"][d.sentence].append(d)
+    date_starts = {d.start for d in all_dates}
     for c in counts:
         si = sent_of(c.start)
         if si < 0 or sentences[si].skip:
@@ -495,8 +537,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if c.refers_to not in ("persons", "cases") and not _GROUP_OF.search(text[max(0, c.start - 20):c.start]) \
                 and not ((c.head is None or _PAST_VERB_AFTER.match(" " + c.head)) and _headless_people(text, c)):
             continue
-        if _YEAR_NAME.fullmatch(c.text) and _PROPER_AFTER.match(text[c.end:c.end + 3]):
-            continue  # "the 1951 Refugee Convention": a year naming something, not a head count
+        if _YEAR_NAME.fullmatch(c.text) and (_PROPER_AFTER.match(text[c.end:c.end + 3]) or c.start in date_starts):
+            continue  # "the 1951 Refugee Convention", "During 2024 relatives ...": a year, not a head count
         if _PARTITIVE.match(text[c.end:c.end + 12]) and _SHARE_TEXT.search(c.text):
             continue  # "80 per cent of them": a share, not a head count ("Four of them" is one)
         by_sent["counts"][si].append(c)
@@ -546,6 +588,11 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         classes: dict[str, list] = {}
         for t in trigs:
             classes.setdefault(event_class(t.type), []).append(t)
+        if "disappearance" in classes and "custody" in classes and all(
+                _AFTER_OWN_NOUN.search(text, max(sent.start, t.start - 12), t.start) and _OWN_NOUN.match(t.text)
+                for t in classes["custody"]):
+            # "lost contact with 5 people after their arrest": the arrest is what the loss followed
+            del classes["custody"]
         if "disappearance" in classes and classes.keys() & _CUSTODYISH:
             del classes["disappearance"]
         if "transfer" in classes and "repatriation" in classes and not _into_china(classes["transfer"]) \
@@ -559,7 +606,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             if agg is not None:
                 cands.append(agg)
             continue
-        owners = _date_owners(by_sent["dates"][si], by_sent["triggers"][si])
+        owners = _date_owners(by_sent["dates"][si], by_sent["triggers"][si], text)
         for cls, all_ts in classes.items():
             main = all_ts[0]
             etype = next((t.type for t in all_ts if t.type == "arrest"), main.type)
@@ -597,6 +644,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                     cands.extend(_further_groups(cand, sent, text, by_sent["counts"][si]))
                     cands.extend(_compared_figures(cand, text, by_sent["dates"][si], by_sent["any_counts"][si]))
     _coordinated_followers(cands, sentences, text, by_sent, published)
+    _held_since_arrest(cands, sentences, text, by_sent, published)
+    _terms_after(cands, by_sent, text, published)
     cands.extend(_since_disappearances(cands, sentences, text, by_sent, published))
     # Shared parts: places, victims, sources, shares, evidence -----------------
     for cand in cands:
@@ -646,6 +695,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         if shs:
             cand.share = shs[0].share
     _transfer_origins(cands, text, sentences)
+    _helper_dates(cands)
     # Merge ----------------------------------------------------------------
     # Candidates only merge within their class, so each looks only at the events of its class.
     events: list[_Event] = []
@@ -657,7 +707,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         bucket = by_class.setdefault(cls, [])
         cand_names = {v[0] for v in cand.victims}
         best: tuple[float, _Event] | None = None
-        for ev in ([] if cand.distinct else bucket):
+        pool = [] if cand.distinct else bucket
+        if cand.separate:
+            pool = [e for e in pool if all(m.headline for m in e.members)]
+        for ev in pool:
             if cand.sibling is not None and any(m is cand.sibling for m in ev.members):
                 continue
             bc, d, s = ev.summary()
@@ -665,6 +718,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                 continue
             if bc is not None and not _counts_compatible(bc, cand):
                 continue
+            if ev.members[0].helper and (cand.count is None or cand.count.best != 1):
+                continue  # "They are being held": the people the driver brought, not the driver
             ev_names = {v[0] for m in ev.members for v in m.victims}
             if ev_names and cand_names and not ev_names & cand_names:
                 continue
@@ -698,7 +753,9 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                 if cand.sibling is None or not any(m is cand.sibling for m in ev.members)]
         if same:
             max(same, key=lambda ev: len(ev.members)).add(cand)
-    return [_to_claim(ev, text, published) for ev in sorted(events, key=lambda e: e.members[0].pos)]
+    ordered = sorted(events, key=lambda e: e.members[0].pos)
+    _carry_victims(ordered, by_sent, text, sentences)
+    return [_to_claim(ev, text, published) for ev in ordered]
 
 
 _FROM_PLACE = re.compile(r"\bfrom\b", re.IGNORECASE)
@@ -724,6 +781,20 @@ def _transfer_origins(cands: list[_Cand], text: str, sentences) -> None:
         names = {p.name for p in cand.places}
         if len(origin) == 1 and origin[0].name not in names and all(p.country == "CN" for p in cand.places):
             cand.places = origin + cand.places
+    # "... they drove me to Tumen. In October they put about thirty of us on a bus over the bridge to Namyang":
+    # a return that names only the North Korean side leaves from where the move just told ended.
+    moved: _Cand | None = None
+    for cand in sorted(cands, key=lambda c: c.pos):
+        cls = event_class(cand.etype)
+        if cls == "transfer":
+            moved = cand
+            continue
+        if cls != "repatriation" or moved is None or not 0 < cand.sentence - moved.sentence <= 2 \
+                or not cand.places or any(p.country != "KP" for p in cand.places):
+            continue
+        ends = [p for p in moved.places if p.country == "CN" and p.kind in (*_ORIGIN_KINDS, "crossing")]
+        if ends:
+            cand.places = [ends[-1]] + cand.places
 
 
 def _entry_headings(text: str, sentences: list, by_sent) -> dict[int, tuple[_Date, str | None]]:
@@ -942,6 +1013,8 @@ def _shared_subject_count(cand: _Cand, cands: list[_Cand], sentences, text: str)
     cand.count, cand.count_kind, cand.count_digits = first.count, "anaphoric", first.count_digits
 
 
+_AFTER_OWN_NOUN = re.compile(r"\b(?:after|following)\s+$", re.IGNORECASE)
+_OWN_NOUN = re.compile(r"(?:his|her|their)\s+(?:arrests?|detention)$", re.IGNORECASE)
 _SINCE_NOUN = re.compile(r"\bsince\s+(?:their|his|her|the)\s+$", re.IGNORECASE)
 _SINCE_HELD = re.compile(r"since\s+(?:their|his|her|the)\s", re.IGNORECASE)
 
@@ -965,6 +1038,73 @@ def _dated_apart(firsts: list, seconds: list, dates: list[_Date], triggers: list
 
 
 _SINCE_AFTER = re.compile(r"\s*(?:(?:her|him|them)\s+)?(?:ever\s+)?since\b(?!\s+[A-Z0-9])")
+
+
+_HELD_SINCE = re.compile(r"\b(?:held|detained|kept|jailed|locked\s+up|in\s+(?:\w+\s+)?(?:custody|detention))\b"
+                         r"[^.;]{0,80}?\bsince\s+(?:their|his|her|the)\s+(?:arrests?|capture|detention)\b",
+                         re.IGNORECASE)
+
+
+_TERM = re.compile(r"^(?:spent|served|serving)\s+(?:(?:about|around|roughly|nearly|almost|some|more\s+than|over|"
+                   r"the\s+next|the\s+following|another)\s+)?(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|"
+                   r"ten|eleven|twelve|eighteen|\d{1,2})\s+(?P<unit>years?|months?|weeks?)\b", re.IGNORECASE)
+_TERM_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18}
+
+
+def _terms_after(cands: list[_Cand], by_sent, text: str, published: date | None) -> None:
+    """"... returned in May 1999 ... spent the next 11 months in a labour camp": a term told by its length runs
+    from the event just told to that length after it (at most to publication)."""
+    for i, c in enumerate(cands):
+        if c.date_strength == "same" and c.date is not None and c.date.text:
+            continue  # a date of its own ("from April 2008 to February 2009")
+        if text[c.pos:c.pos + 1] not in ("s", "S") or not text.startswith(("spent", "served", "serving", "Spent",
+                                                                             "Served", "Serving"), c.pos):
+            continue
+        trig = next((t for t in by_sent["triggers"][c.sentence] if t.start == c.pos), None)
+        m = _TERM.match(trig.text) if trig is not None else None
+        if m is None:
+            continue
+        prev = next((p for p in reversed(cands[:i]) if p.date is not None and p.date.earliest is not None
+                     and p.date.latest is not None and 0 <= c.sentence - p.sentence <= 2 and p is not c
+                     and not p.date.state), None)
+        if prev is None:
+            continue
+        g = m.group("n").lower()
+        n = _TERM_NUM.get(g) if not g.isdigit() else int(g)
+        unit = m.group("unit").lower().rstrip("s")
+        step = relativedelta(years=n) if unit == "year" else relativedelta(months=n) if unit == "month" \
+            else relativedelta(weeks=n)
+        hi = prev.date.latest + step
+        if published is not None:  # never past publication, never before the term began
+            hi = max(min(hi, published), prev.date.earliest)
+        c.date = _Date(c.pos, c.pos, "", prev.date.earliest, hi, c.sentence)
+        c.date_strength = "same"
+
+
+def _held_since_arrest(cands: list[_Cand], sentences, text: str, by_sent, published: date | None) -> None:
+    """"They have been held at a facility in Changbai since their arrest": custody from the arrest told before
+    to publication, apart from the arrest itself."""
+    if published is None:
+        return
+    for i, c in enumerate(cands):
+        if c.date_strength == "same":
+            continue
+        s = sentences[c.sentence]
+        if text.find("since", s.start, s.end) < 0 or event_class(c.etype) != "custody" \
+                or not _HELD_SINCE.search(text, s.start, s.end):
+            continue
+        arrest = next((a for a in reversed(cands[:i]) if event_class(a.etype) == "custody" and a.date is not None
+                       and a.date_strength == "same" and a.date.earliest is not None
+                       and 0 < c.sentence - a.sentence <= 3), None)
+        if arrest is None or arrest.date.earliest > published:
+            continue
+        c.etype = "detention"
+        c.date = _Date(c.pos, c.pos, "", arrest.date.earliest, published, c.sentence)
+        c.date_strength = "same"
+        c.sibling = arrest
+        if c.count is None or c.count_kind == "anaphoric":
+            c.count, c.count_kind = arrest.count, "anaphoric"
 
 
 def _since_disappearances(cands: list[_Cand], sentences, text: str, by_sent,
@@ -1007,6 +1147,98 @@ _MALE = re.compile(r"\b(?:man|boy|he|him|his|himself|father|husband|son|brother|
                    re.IGNORECASE)
 
 
+_MEMBER_OF = re.compile(r"\b(?:one|two|three|four|five|six|\d+)\s+of\s+(?:the|them|those|these|whom)\b|"
+                        r"\bamong\s+(?:them|whom)\b|\bincluding\b", re.IGNORECASE)
+_SUBJECT_PRONOUN = re.compile(r"\b(?:she|he)\b", re.IGNORECASE)
+_VICTIM_REACH = 8  # sentences between a group's naming and a later event of the same group
+
+
+def _carry_victims(events: list[_Event], by_sent, text: str, sentences) -> None:
+    """Names of a group carried to the other events of the same group.
+
+    "One of the women, Ryu Mi-ran, ..." names a member of the group counted
+    before: every event of that group (the same head count, a few sentences
+    apart) gets the name. "They were moved ..." / "the three were handed ..."
+    with no name of its own takes the names of the nearest earlier event of
+    the same head count that has names; "she was sent back ..." likewise for
+    one person. Only who the events are about changes; which events there
+    are does not.
+    """
+    if len(events) < 2 or not any(by_sent["victims"]):
+        return  # nobody is named: nothing to carry
+    sizes: list[int | None] = []
+    named: list[dict[str, tuple[str, str]]] = []
+    first: list[int] = []
+    for ev in events:
+        bc = ev.summary()[0]
+        sizes.append(bc.count.best if bc is not None and bc.count is not None else None)
+        nm: dict[str, tuple[str, str]] = {}
+        for m in ev.members:
+            for v in m.victims:
+                nm.setdefault(v[0], v)
+        named.append(nm)
+        first.append(min(m.sentence for m in ev.members))
+
+    def add(i: int, vs) -> None:
+        for v in vs:
+            if v[0] not in named[i]:
+                named[i][v[0]] = v
+                events[i].members[0].victims.append(v)
+
+    # Members named in a group ("One of the three, Pak Sun-hui, ...").
+    for si, vs in enumerate(by_sent["victims"]):
+        full = [v for v in vs if v.kind in ("full", "surname")] if vs else ()
+        if not full or _MEMBER_OF.search(text, sentences[si].start, full[0].start) is None:
+            continue
+        group = [i for i in range(len(events)) if first[i] <= si and (sizes[i] or 0) >= 2
+                 and si - first[i] <= _VICTIM_REACH]
+        if not group:
+            continue
+        k = sizes[group[-1]]
+        for i in range(len(events)):
+            if sizes[i] == k and abs(first[i] - si) <= _VICTIM_REACH:
+                add(i, [(full[0].name, full[0].text)])
+    # A group told again ("they", "the pair", "the eleven") without its names; one person told again as
+    # "she" or "he".
+    for i, ev in enumerate(events):
+        k = sizes[i]
+        if k is None or named[i]:
+            continue
+        if k == 1:
+            m0 = min(ev.members, key=lambda m: m.pos)
+            s = sentences[m0.sentence]
+            if not _SUBJECT_PRONOUN.search(text, s.start, max(s.start, m0.pos)):
+                continue
+        for j in range(i - 1, -1, -1):
+            if first[i] - first[j] > _VICTIM_REACH:
+                break
+            if named[j] and sizes[j] == k:
+                add(i, list(named[j].values())[:k])
+                break
+
+
+def _helper_dates(cands: list[_Cand]) -> None:
+    """"The driver ... was arrested at the quay": undated, a helper's arrest shares the date of the arrest told
+    just before it (the people he brought)."""
+    for i, cand in enumerate(cands):
+        if not cand.helper or cand.date is not None:
+            continue
+        before = next((c for c in reversed(cands[:i]) if c.date is not None and event_class(c.etype) == "custody"
+                       and not c.date.state and c.date_strength != "state" and not c.helper
+                       and 0 <= cand.sentence - c.sentence <= 3), None)
+        if before is not None:
+            cand.date, cand.date_strength = before.date, "frame"
+
+
+_SEPARATE = re.compile(r"\b(?:in\s+(?:a|another|an\s+unrelated)\s+(?:separate\s+)?(?:case|incident|development)|"
+                       r"separately|in\s+a\s+separate\s+(?:case|incident|raid|operation))\b", re.IGNORECASE)
+# Who helps people across or along the route; a clause with one as its subject tells that person's arrest.
+_HELPER = re.compile(r"\b(?:broker|driver|guide|smuggler|people[- ]smuggler|middleman|middle-man|trafficker|courier|"
+                     r"fixer|ferryman|boatman|helper)\b", re.IGNORECASE)
+_PEOPLE_BEFORE = re.compile(r"\b(?:north\s+koreans|women|men|people|defectors|refugees|escapees|they|families|"
+                            r"children)\b", re.IGNORECASE)
+
+
 def _mark_group(cand: _Cand, sent, text: str, triggers: list, lex: _Lex) -> None:
     """Who the candidate is about, for the merge: a distinct group, a running tally, one woman or one man."""
     trig = next((t for t in triggers if t.start == cand.pos), None)
@@ -1020,6 +1252,21 @@ def _mark_group(cand: _Cand, sent, text: str, triggers: list, lex: _Lex) -> None
             cand.distinct = True
     lo, hi = cand.span if cand.span is not None else (sent.start, sent.end)
     cand.tally = cand.aggregate or bool(lex.aggregate.search(text, lo, hi))
+    if trig is not None and text.find("eparate", sent.start, trig.start) >= 0 \
+            and _SEPARATE.search(text, sent.start, trig.start):
+        cand.separate = True  # "In a separate case, border guards caught four ...": not the events told before
+    helper = _HELPER.search(text, lo, trig.start) if trig is not None else None
+    # A figure after the verb ("..., where the two had spent their last night") is not the subject's.
+    later = helper is not None and c is not None and c.best != 1 and bool(c.text) \
+        and text.find(c.text, lo, trig.start) < 0 and text.find(c.text, trig.end, hi) >= 0
+    if helper is not None and (c is None or c.best == 1 or later) and event_class(cand.etype) == "custody":
+        if not _PEOPLE_BEFORE.search(text, lo, helper.start()):
+            # "A broker surnamed Jin ... was taken into custody with them": the helper's own arrest, apart
+            # from the arrest of the people he guided (one person, even without a name).
+            cand.distinct = cand.helper = True
+            if c is None or later:
+                cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=helper.group(0))
+                cand.count_kind = "implicit"
     if c is not None and c.best == 1 and cand.count_kind == "implicit":
         words = (c.text or "") + " " + (trig.text if trig is not None else "")
         f, m = bool(_FEMALE.search(words)), bool(_MALE.search(words))
@@ -1037,7 +1284,12 @@ def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[in
     return not any(id(o) in mine for o in owners.values()) and cand.date is None
 
 
-def _date_owners(dates: list[_Date], triggers: list) -> dict[int, object]:
+_DATE_OPENS_CLAUSE = re.compile(r"(?:,\s*(?:and|but|then|while)|;|\band\s+then)\s+(?:(?:in|on|by|during|early|late|"
+                                r"later|then)\s+)?$", re.IGNORECASE)
+_CLAUSE_MARK = re.compile(r"[,;]|\b(?:and|but|while|before|after|when)\b", re.IGNORECASE)
+
+
+def _date_owners(dates: list[_Date], triggers: list, text: str | None = None) -> dict[int, object]:
     """Which trigger of the sentence each date belongs to (keyed by the date's start).
 
     English puts the time after its verb ("were caught in Tumen in May, and a
@@ -1056,6 +1308,13 @@ def _date_owners(dates: list[_Date], triggers: list) -> dict[int, object]:
                 owner = t
             else:
                 break
+        # "..., and in May 1999 she was driven across the bridge": a date opening a clause is the time of
+        # that clause's verb, not of the verb before it.
+        nxt = next((t for t in ordered if t.start >= d.end), None)
+        if text is not None and nxt is not None and owner.end <= d.start \
+                and _DATE_OPENS_CLAUSE.search(text, max(owner.end, d.start - 30), d.start) \
+                and nxt.start - d.end <= 40 and not _CLAUSE_MARK.search(text, d.end, nxt.start):
+            owner = nxt
         # A date inside a trigger is that trigger's ("are now being held"), not the verb's before it.
         owner = next((t for t in ordered if t.start <= d.start and d.end <= t.end), owner)
         out[d.start] = owner
@@ -1232,7 +1491,10 @@ def _set_count(cand: _Cand, c, text: str) -> None:
     count = c.count
     before = text[max(0, c.start - 15):c.start]
     after = text[c.end:c.end + 60]
-    if re.search(r"along\s+with\s+$|together\s+with\s+$", before, re.IGNORECASE) and \
+    # "along with about 10 others" is about eleven; "arrested with two other women" is three (a bare "with"
+    # only for an exact figure: "sent back with roughly 30 other people" is the group of about 30).
+    if (re.search(r"(?:along|together)\s+with\s+$", before, re.IGNORECASE)
+            or (count.qualifier == "exact" and re.search(r"\bwith\s+$", before, re.IGNORECASE))) and \
             re.match(r"^\s+other\b|^\s+(?:[\w-]+\s+){0,3}?others\b", after, re.IGNORECASE) and count.best is not None:
         from refwatch.extract.counts import make_count
 
@@ -1284,7 +1546,9 @@ def _own_clause_counts(cand: _Cand, main, counts: list, triggers: list, text: st
         opens = list(_CLAUSE_OPEN.finditer(text, prv[-1].end, main.start))
         if opens:
             lo = opens[-1].end()
-            own = [c for c in counts if lo <= c.start < main.start]
+            # "..., and in May 1999 she was driven across ... in a group of about 20": the clause's own figure
+            # may follow its verb.
+            own = [c for c in counts if lo <= c.start]
             if own:
                 counts = [c for c in counts if c.start >= lo]
     return counts
@@ -1330,6 +1594,10 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     _set_count(cand, min(stated, key=dist), text)
 
 
+_INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
+_ANOTHER_ONE = re.compile(r"\b(?:second|third|another|other|further)\b", re.IGNORECASE)
+
+
 def _list_sum(pre: str, counts: list, offset: int, lex: _Lex, names: list = ()) -> Count | None:
     """"the official, his wife, and his three children" -> 5 (None unless ≥2 parts).
 
@@ -1347,8 +1615,8 @@ def _list_sum(pre: str, counts: list, offset: int, lex: _Lex, names: list = ()) 
     aux = _AUX_TAIL.search(pre, max(0, len(pre) - 40))  # one auxiliary at the very end ("..., were")
     pre = (pre[:aux.start()] if aux else pre).rstrip(" ,")
     parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", pre)
-    name_ends = {v.end for v in names}
-    items: list[tuple[str, int, int]] = []  # (kind, value, position in pre), last part first
+    name_ends = {v.end: v.name for v in names}
+    items: list[tuple] = []  # (kind, value, position in pre[, name]), last part first
     pos = len(pre)
     for part in reversed(parts):
         p = part.strip()
@@ -1364,19 +1632,26 @@ def _list_sum(pre: str, counts: list, offset: int, lex: _Lex, names: list = ()) 
         if in_part and in_part[0].count.qualifier == "exact":
             items.append(("count", int(in_part[0].count.best), pos))
         elif start_abs + len(part.rstrip()) in name_ends:
-            items.append(("name", 1, pos))
+            items.append(("name", 1, pos, name_ends[start_abs + len(part.rstrip())]))
         elif lex.person_np.search(p):
-            items.append(("np", 1, pos))
+            items.append(("np", 1, pos, p))
         else:
             break
     items.reverse()  # text order
     if len(items) < 2:
         return None
-    values = [v for _, v, _ in items]
-    # A noun then the name it introduces is one person.
-    for i in range(1, len(items)):
-        if items[i][0] == "name" and items[i - 1][0] == "np":
-            values[i] = 0
+    values = [it[1] for it in items]
+    # A noun then the name it introduces is one person; so is a name then its other spelling
+    # ("Choe Song-ho, 40, also spelled Choi Sung-ho").
+    named: set[str] = set()
+    for i in range(len(items)):
+        if items[i][0] == "np" and 0 < i < len(items) - 1 and items[i - 1][0] == "name" \
+                and _INDEFINITE.match(items[i][3]) and not _ANOTHER_ONE.search(items[i][3]):
+            values[i] = 0  # "Kang Eun-sil, a 41-year-old North Korean woman, and her daughter": the same woman
+        if items[i][0] == "name":
+            if (i > 0 and items[i - 1][0] == "np") or items[i][3] in named:
+                values[i] = 0
+            named.add(items[i][3])
     total = sum(values)
     if items[0][0] == "count" and values[0] == sum(values[1:]):
         total = values[0]
@@ -1439,7 +1714,7 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
     tally = bool(dates) and bool(lex.aggregate.search(text, sent.start, sent.end))
     for d in dates:
         lo, hi = sorted((d.end, main.start)) if d.end <= main.start else sorted((main.end, d.start))
-        dateline = d.start - sent.start < 40 and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 20]))
+        dateline = d.start - sent.start < 40 and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + _DATELINE_REACH]))
         reported = not (tally and d.end <= main.start) and lex.report_verbs.search(text[lo:hi])
         (weak if dateline or reported else strong).append(d)
     if len(strong) > 1:
@@ -1466,6 +1741,10 @@ def _attach_date(cand: _Cand, main, ts: list, si: int, sent, text: str, by_sent,
             if not same_block(si, back) or (back == si - 2 and not lex.frame_start.match(s_text)):
                 break
             prior = [d for d in by_sent["dates"][back] if not d.state]
+            # "... on Wednesday night, a church group said on Friday": the frame is when things happened,
+            # not when they were reported or the story was filed.
+            prior = [d for d in prior if not _REPORTED_AT.search(text, max(sentences[back].start, d.start - 30),
+                                                                  d.start)] or prior
             if prior:
                 cand.date, cand.date_strength = prior[-1], "frame"
                 return

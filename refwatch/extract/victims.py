@@ -81,6 +81,24 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return full, surnamed, bare, role_before, not_victims, frozenset(surnames)
 
 
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
+@lru_cache(maxsize=4096)
+def _spelling_key(name: str) -> str:
+    """One key for the romanisations of one full name: the surname's canonical form and the consonants of the
+    folded given name ("Choe Kyong-hui" and "Choi Kyung-hee" both give "choi|kngh"); "" without a given name.
+
+    Vowels are dropped because the systems differ most in them (yo/yeo/yu, u/oo, ui/ee); the consonants
+    tell apart relatives who share one syllable ("Sim Hye-ryon", "Sim Hye-gyong").
+    """
+    from refwatch.resolve.names import split_name
+
+    surname, given = split_name(name)
+    given = _VOWELS.sub("", given)
+    return f"{surname}|{given}" if surname and len(given) >= 2 else ""
+
+
 def _is_source_or_role(text: str, start: int, end: int, role_before: re.Pattern[str]) -> bool:
     after = text[end:end + 120]
     before = text[max(0, start - 40):start]
@@ -136,6 +154,15 @@ def find_victims(text: str, sentences: list[Sentence]) -> list[NameMention]:
                 # "Ri Chol-ho (Lee Cheol-ho)", "Ahn Chol-min - An Cheol-min on his papers": the other
                 # romanisation of the same person
                 found.append(NameMention(m.start(), end, name, found[-1].name, idx, "coref"))
+                continue
+            key = _spelling_key(name)
+            same = next((v for v in found if v.kind == "full" and v.text != name and key
+                         and _spelling_key(v.text) == key), None)
+            if same is not None:
+                # "Choe Kyong-hui; in the South we would write it Choi Kyung-hee", "registered in the
+                # North as Ri Ok-nam": another romanisation of a name already given, however it is
+                # introduced, is the same person under the first spelling.
+                found.append(NameMention(m.start(), end, name, same.name, idx, "coref"))
                 continue
             found.append(NameMention(m.start(), end, name, name, idx, "full"))
     for m in surnamed.finditer(text):
