@@ -63,6 +63,9 @@ def make_engine(settings: Settings, data_key: bytes) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+SEARCH_CACHE_MB = 64  # page cache of the word index per search connection (filled only as it is read)
+
+
 def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
     """Read connections for searches: the store with the word index attached as ``search``.
 
@@ -77,6 +80,12 @@ def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
     def connect() -> sqlcipher3.dbapi2.Connection:
         conn = open_sqlcipher(path, data_key)
         conn.execute(statement, params)
+        # Every page read from the encrypted files is decrypted and its HMAC
+        # checked again unless it is in the page cache: the doclists of
+        # common words stay decrypted here between queries (SQLite's default
+        # cache is 2 MB).
+        conn.execute(f"PRAGMA {word_index.SCHEMA}.cache_size = -{SEARCH_CACHE_MB * 1024}")
+        conn.execute(f"PRAGMA main.cache_size = -{SEARCH_CACHE_MB * 1024 // 4}")
         return conn
 
     engine = create_engine("sqlite://", creator=connect, module=sqlcipher3.dbapi2, poolclass=QueuePool,
