@@ -89,7 +89,7 @@ def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
         return conn
 
     engine = create_engine("sqlite://", creator=connect, module=sqlcipher3.dbapi2, poolclass=QueuePool,
-                           pool_size=2, max_overflow=4)
+                           pool_size=2, max_overflow=2)  # at most 4 caches of SEARCH_CACHE_MB
     _sqlite_transactions(engine)
     return engine
 
