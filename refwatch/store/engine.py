@@ -9,6 +9,7 @@ stays cheap.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3
@@ -29,8 +30,22 @@ def sqlite_key_pragma(data_key: bytes) -> str:
     return f"PRAGMA key = \"x'{subkey(data_key, 'sqlite').hex()}'\""
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only, unless it exists.
+
+    SQLite would create the file with the process umask (usually 0644) and
+    gives its ``-wal`` and ``-shm`` files the database file's mode; an empty
+    file is a valid empty database.
+    """
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 def open_sqlcipher(path: Path, data_key: bytes) -> sqlcipher3.dbapi2.Connection:
     """One DB-API connection to the encrypted file, unlocked and configured."""
+    create_private(path)
     conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False)
     # The key must be the very first statement on the connection.
     conn.execute(sqlite_key_pragma(data_key))
@@ -79,6 +94,7 @@ def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
 
     def connect() -> sqlcipher3.dbapi2.Connection:
         conn = open_sqlcipher(path, data_key)
+        create_private(index)  # ATTACH would create it with the umask
         conn.execute(statement, params)
         # Every page read from the encrypted files is decrypted and its HMAC
         # checked again unless it is in the page cache: the doclists of

@@ -65,6 +65,9 @@ def attach_statement(path: Path, key: bytes) -> tuple[str, tuple[str]]:
 
 def open_index(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
     """A connection to the index file (created, with its schema, when missing)."""
+    from refwatch.store.engine import create_private
+
+    create_private(path)
     conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False, isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     try:

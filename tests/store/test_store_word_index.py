@@ -132,3 +132,12 @@ def test_a_store_from_before_the_index_file_upgrades_and_finds_its_documents(
                                         ).scalar() == 0
         assert word_index.lag(store) == 1
         assert [h.snippet for h in search(store, "Sinuiju")] == [f"Sent back through {MARK_START}Sinuiju{MARK_END}."]
+
+
+def test_the_database_files_are_private_to_their_owner(tmp_path: Path, data_key: bytes) -> None:
+    with _store(tmp_path, data_key) as store:
+        ingest_documents(store, [_doc("Detained in Shenyang.")], ingested_by="t")
+        search(store, "Shenyang")
+        files = [p for p in (tmp_path / "data").iterdir() if p.name.startswith(("refwatch.db", "search.db"))]
+        assert {p.name for p in files} >= {"refwatch.db", "search.db", "refwatch.db-wal", "search.db-wal"}
+        assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o600" for p in files}
