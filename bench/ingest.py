@@ -162,7 +162,7 @@ def run(label: str, n: int, html: bool, keep: Path | None, workers: int, merge: 
     merge_seconds = [0.0]
     real_merge = ingest_module._maybe_optimize  # noqa: SLF001
 
-    def timed_merge(store: Store, added: int) -> None:  # the search-index merge that ends a large ingest
+    def timed_merge(store: Store, added: int) -> None:  # the trigram-index merge that ends a large ingest
         t = time.perf_counter()
         if merge:
             real_merge(store, added)
@@ -186,7 +186,7 @@ def run(label: str, n: int, html: bool, keep: Path | None, workers: int, merge: 
     cores = min(workers, os.cpu_count() or 1)
     print(f"{label}: {n} documents in {elapsed:.1f} s = {rate:,.0f} documents/s "
           f"({rate / cores:,.0f}/s per core, {workers} reader processes; of the time, "
-          f"{merge_seconds[0]:.1f} s is the search-index merge that ends the ingest); "
+          f"{merge_seconds[0]:.1f} s is the trigram-index merge that ends the ingest; the word index is not merged); "
           f"peak memory (Pss) of process tree {sampler.peak / 2**20:.0f} MB "
           f"(at 1/4, 1/2, 3/4, end: {sampler.trace()} MB); CPU time of the tree {cpu:.1f} s "
           f"({cpu / n * 1e6:,.0f} µs/document; writer process {cpu_main:.1f} s of which its main thread {writer_thread:.1f} s, readers {cpu_children:.1f} s); load average {load_before} before, {loadavg()} after")
@@ -202,7 +202,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="keep the plain-text store here (for bench/search.py)")
     parser.add_argument("--no-merge", action="store_true",
-                        help="skip the search-index merge that ends a large import (to measure what it buys)")
+                        help="skip the trigram-index merge that ends a large import (to measure what it costs)")
     args = parser.parse_args()
     if args.n:
         run("plain text", args.n, False, args.keep, args.workers, merge=not args.no_merge)
