@@ -28,7 +28,7 @@ import logging
 import queue
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import sqlcipher3
 from sqlalchemy import select
@@ -132,17 +132,8 @@ def _unindexed(store: Any, after: int, limit: int) -> list[Row]:  # noqa: ANN401
             .where(documents.c.id > after).order_by(documents.c.id).limit(limit))]
 
 
-def last_document_id(store: Any) -> int:  # noqa: ANN401
-    from sqlalchemy import func
-
-    from refwatch.store.schema import documents
-
-    with store.read() as conn:
-        return conn.scalar(select(func.max(documents.c.id))) or 0
-
-
 def catch_up(store: Any, conn: sqlcipher3.dbapi2.Connection | None = None,  # noqa: ANN401
-             up_to: int | None = None, progress: Callable[[int], None] | None = None) -> int:
+             up_to: int | None = None) -> int:
     """Index every stored document the index lacks (up to id ``up_to``); how many were added."""
     own = conn is None
     conn = conn or open_index(store.word_index_path, store.word_index_key)
@@ -159,8 +150,6 @@ def catch_up(store: Any, conn: sqlcipher3.dbapi2.Connection | None = None,  # no
                 break
             add(conn, rows)
             added += len(rows)
-            if progress:
-                progress(added)
     finally:
         if own:
             conn.close()
@@ -180,20 +169,11 @@ def lag(store: Any) -> int:  # noqa: ANN401
     return max(0, last - through)
 
 
-def ensure_current(store: Any, progress: Callable[[int], None] | None = None) -> int:  # noqa: ANN401
+def ensure_current(store: Any) -> int:  # noqa: ANN401
     """Catch the index up if it lags (after a killed import, say); how many documents were added."""
     if lag(store) == 0:
         return 0
-    return catch_up(store, progress=progress)
-
-
-def optimize(store: Any) -> None:  # noqa: ANN401
-    """Merge the index into one segment (imports do not: see ``search.optimize_index``)."""
-    conn = open_index(store.word_index_path, store.word_index_key)
-    try:
-        conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
-    finally:
-        conn.close()
+    return catch_up(store)
 
 
 class Indexer:
