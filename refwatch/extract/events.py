@@ -435,6 +435,51 @@ def _reanchor_relative(dates: list[_Date], text: str) -> None:
         d.earliest, d.latest = _shift_span(anchor.earliest, anchor.latest, m.group("unit").lower(), sign * n)
 
 
+_BARE_MONTH = re.compile(r"(?:(?:early|mid|late)[\s-]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?",
+                         re.IGNORECASE)
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DURATION = re.compile(r"\b(?:years?|decades?)\b", re.IGNORECASE)
+#: How many sentences back, and how wide (days), a dated frame may be to lend its year to a bare month.
+_FRAME_REACH = 3
+_FRAME_WIDTH = 92
+#: A bare month read this many days or fewer after the frame keeps its reading.
+_FRAME_GAP = 730
+
+
+def _frame_years(dates: list[_Date], text: str) -> None:
+    """"In the summer of 2008 police swept the district ... She was sent back in September": that September.
+
+    A bare month (no year, no "last"/"this") is read by the date finder as
+    the latest one before publication. When a short period (at most a
+    season) of an earlier, stated year opens the story's time frame up to
+    three sentences before, or a short period of an earlier year comes earlier in the same sentence with no span of years
+    in between ("caught that February, returned in March"), the month falls
+    in that year, or in the next when it comes before the frame's month;
+    unless the plain reading is within two years of the frame (then the
+    story may simply have moved on).
+    """
+    for i, d in enumerate(dates):
+        if d.earliest is None or d.latest is None or not _BARE_MONTH.fullmatch(d.text):
+            continue
+        frame = None
+        for p in reversed(dates[:i]):
+            if d.sentence - p.sentence > _FRAME_REACH:
+                break
+            if p.sentence == d.sentence and _DURATION.search(text, p.end, d.start):
+                continue  # "picked up in December 2022 and held for over a year before ... in April"
+            if p.earliest is not None and p.latest is not None and not p.born and not p.names_report \
+                    and (p.latest - p.earliest).days <= _FRAME_WIDTH \
+                    and (p.sentence == d.sentence or _HAS_YEAR.search(p.text)):
+                frame = p
+                break
+        if frame is None or frame.earliest is None or frame.latest is None or frame.earliest.year >= d.earliest.year \
+                or (d.earliest - frame.latest).days <= _FRAME_GAP:
+            continue  # a month within two years of the frame may be a later turn of the story
+        year = frame.earliest.year + (d.earliest.month < frame.earliest.month)
+        shift = relativedelta(years=year - d.earliest.year)
+        d.earliest, d.latest = d.earliest + shift, d.latest + shift
+
+
 def _range_of(c: Count) -> tuple[float, float]:
     best = c.best
     if c.qualifier == "between":
@@ -523,6 +568,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
         all_dates.append(nd)
     _resolve_anaphora(all_dates, text)
     _reanchor_relative(all_dates, text)
+    _frame_years(all_dates, text)
     if "the quarter" in text or "the year" in text or "that quarter" in text or "that year" in text:
         all_dates = _period_anaphora(all_dates, text, sent_of, sentences)
     for d in all_dates:
@@ -530,9 +576,15 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                 and not d.born:
             by_sent["dates"][d.sentence].append(d)
     date_starts = {d.start for d in all_dates}
+    # An answer that took its event word from the question before it ("How many remain in custody? -
+    # Perhaps 400.") gives its bare figures as head counts.
+    answers = {t.sentence for t in triggers if t.start == t.end and not t.text}
     for c in counts:
         si = sent_of(c.start)
         if si < 0 or sentences[si].skip:
+            continue
+        if si in answers and c.refers_to is None and c.count.best is not None and not _YEAR_NAME.fullmatch(c.text):
+            by_sent["counts"][si].append(c)
             continue
         if c.refers_to not in ("persons", "cases") and not _GROUP_OF.search(text[max(0, c.start - 20):c.start]) \
                 and not ((c.head is None or _PAST_VERB_AFTER.match(" " + c.head)) and _headless_people(text, c)):
@@ -1584,6 +1636,9 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
             return
     # The subject comes first: "a family of five — a couple, their two daughters ... — was caught".
     before = [c for c in stated if c.end <= main.start and not re.search(r"[.;]", text[c.end:main.start])]
+    # "Of those 88, at least 60 were sent back": the first figure names the group the second is taken from.
+    if len(before) > 1 and _PARTITIVE_FRAME.search(text, max(lo, before[0].start - 20), before[0].start):
+        before = before[1:]
     if before:
         _set_count(cand, before[0], text)
         return
@@ -1594,6 +1649,7 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     _set_count(cand, min(stated, key=dist), text)
 
 
+_PARTITIVE_FRAME = re.compile(r"\b(?:of|among|from)\s+(?:those|these|the|them|this\s+group\s+of)\s+$", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _ANOTHER_ONE = re.compile(r"\b(?:second|third|another|other|further)\b", re.IGNORECASE)
 
@@ -1822,6 +1878,16 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
                 found = usable(by_sent["places"][other])
                 if found:
                     break
+    if not found and si >= 2 and any(t.start == t.end and not t.text for t in by_sent["triggers"][si]):
+        # An answer that names no place ("Q: How were you caught? A: Somebody reported me.") happened where
+        # the previous answer left the speaker.
+        block = sentences[si - 2].block
+        for back in range(si - 2, max(-1, si - 2 - _ANSWER_PLACE_REACH), -1):
+            if sentences[back].block != block:
+                break
+            found = usable(by_sent["places"][back])
+            if found:
+                break
     nxt = si + 1
     if same_block(si, nxt) and not unblocked(nxt):
         if _CONTINUATION.match(text[sentences[nxt].start:sentences[nxt].end]):
@@ -1839,6 +1905,9 @@ def _attach_places(cand: _Cand, si: int, by_sent, sentences, text: str, unblocke
             out.append(p.ref)
     return out
 
+
+#: How many sentences of the previous answer an answer without a place looks back through.
+_ANSWER_PLACE_REACH = 4
 
 # "held in Chinese custody", "in Chinese detention centres": custody in China.
 _CHINESE_CUSTODY = re.compile(r"\b(?:in|into)\s+Chinese\s+(?:police\s+)?(?:custody|detention|prisons?|jails?)\b")

@@ -29,6 +29,14 @@ Three clause-level rules refine that:
   North Korean place ("left Musan"), "reached"/"arrived in" a place outside
   China and North Korea ("reached Ulaanbaatar").
 
+Interviews and hearings put the event word in the question and the figure
+in the answer ("How many are still held? — Between 40 and 60."): a
+question that holds a trigger (blocked or not: "how many" blocks it) lends
+its type, and its present state, to the sentence right after it when that
+sentence has no trigger of its own. The lent trigger is empty (it starts
+and ends at the answer's first character) and is blocked only when the
+answer is generic.
+
 Speed: the full pattern (a long alternation with loose gaps) is costly to
 try at every position, so a cheap pre-pass finds the anchor words every
 pattern contains ("held", "deport", "caught" ...: ``anchors`` in the
@@ -402,6 +410,34 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
             if trig.state and trig.reason == "cue" and _NOW.search(text, window_start, m_end) \
                     and _only_epistemic(window, lex):
                 trig.blocked, trig.reason = False, None
+        out.append(trig)
+    if "?" in text:
+        out.extend(_answer_triggers(text, sentences, out, generic_cache, lex))
+        out.sort(key=lambda t: t.start)
+    return out
+
+
+def _answer_triggers(low: str, sentences: list[Sentence], found: list[Trigger], generic_cache: dict[int, bool],
+                     lex: Lexicon) -> list[Trigger]:
+    """The answer right after a question with an event word takes that word's type (see the module docstring)."""
+    with_trigger: dict[int, Trigger] = {}
+    for t in found:
+        with_trigger.setdefault(t.sentence, t)
+    out = []
+    for si, q in with_trigger.items():
+        sent = sentences[si]
+        if not low[sent.start:sent.end].rstrip(" \t\n\"'”’)").endswith("?"):
+            continue
+        ai = si + 1
+        if ai >= len(sentences) or ai in with_trigger or sentences[ai].skip:
+            continue
+        ans = sentences[ai]
+        if ai not in generic_cache:
+            generic_cache[ai] = bool(lex.generic_start.match(low, ans.start, ans.end)
+                                     or lex.generic.search(low, ans.start, ans.end))
+        trig = Trigger(ans.start, ans.start, "", q.type, ai, state=q.state)
+        if generic_cache[ai]:
+            trig.blocked, trig.reason = True, "generic"
         out.append(trig)
     return out
 
