@@ -5,6 +5,7 @@ markup-only date rule of the HTML reader."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,31 @@ def test_worker_pool_ingest_then_rerun_counts_duplicates(store: Store, tmp_path:
     with store.read() as conn:
         hashes = list(conn.scalars(select(documents_table.c.sha256)))
     assert len(hashes) == 140 and all(store.blobs.check(h) is None for h in hashes)
+
+
+def reader_that_dies_on_poison(path: Path, *, published=None, source=None, max_bytes=None,  # noqa: ANN001, ANN201
+                               csv_mapping=None):
+    """Reads plain text, but its process dies outright on a file named poison* (a parser segfault, say)."""
+    if path.name.startswith("poison"):
+        os._exit(70)
+    raw = path.read_bytes()
+    return [CapturedDocument(sha256=hashlib.sha256(raw).hexdigest(), original=raw, text=raw.decode("utf-8"),
+                             kind="text", filename=path.name)]
+
+
+def test_a_file_that_kills_its_reader_process_fails_alone(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    _write_reports(folder, 300)
+    (folder / "poison-a.txt").write_text("kills the reader", encoding="utf-8")
+    (folder / "r0150-poison.txt").write_text("a fine report that sorts near the middle", encoding="utf-8")
+    (folder / "poison-b.txt").write_text("kills the reader again", encoding="utf-8")
+    summary = ingest_paths(store, [folder], ingested_by="t", workers=2, reader=reader_that_dies_on_poison)
+    assert summary.ingested == 301  # every report that did not kill its reader, none lost with the dead tasks
+    assert sorted(Path(path).name for path, _ in summary.failed) == ["poison-a.txt", "poison-b.txt"]
+    assert all("reader process died" in reason for _, reason in summary.failed)
+    assert _count(store) == 301 and _count(store, custody_table) == 301
+    again = ingest_paths(store, [folder], ingested_by="t", workers=2, reader=reader_that_dies_on_poison)
+    assert again.ingested == 0 and again.duplicates == 301 and len(again.failed) == 2
 
 
 def test_html_date_comes_from_markup_not_from_the_running_text() -> None:
