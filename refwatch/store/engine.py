@@ -19,15 +19,11 @@ from sqlalchemy.engine import Engine
 
 from refwatch.config import Settings
 from refwatch.security.crypto import subkey
+from refwatch.store import cipher
 
 
 class StoreError(Exception):
     """The store cannot be used as asked; the message says why and what to do."""
-
-
-def sqlite_key_pragma(data_key: bytes) -> str:
-    """The PRAGMA that unlocks the SQLCipher file (raw key, no KDF)."""
-    return f"PRAGMA key = \"x'{subkey(data_key, 'sqlite').hex()}'\""
 
 
 def create_private(path: Path) -> None:
@@ -46,13 +42,9 @@ def create_private(path: Path) -> None:
 def open_sqlcipher(path: Path, data_key: bytes) -> sqlcipher3.dbapi2.Connection:
     """One DB-API connection to the encrypted file, unlocked and configured."""
     create_private(path)
-    conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False)
-    # The key must be the very first statement on the connection.
-    conn.execute(sqlite_key_pragma(data_key))
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.dbapi2.DatabaseError:
-        conn.close()
+        conn = cipher.connect(path, subkey(data_key, "sqlite"), timeout=60.0, check_same_thread=False)
+    except cipher.WrongKeyError:
         raise StoreError(f"cannot open the database in {path.parent}: wrong key, or not a Refwatch "
                          "store") from None
     conn.execute("PRAGMA journal_mode = WAL")
@@ -90,12 +82,12 @@ def make_search_engine(settings: Settings, data_key: bytes) -> Engine:
     from refwatch.store import word_index
 
     path, index = settings.sqlite_path, settings.data_dir / word_index.FILE_NAME
-    statement, params = word_index.attach_statement(index, word_index.index_key(data_key))
+    index_key = word_index.index_key(data_key)
 
     def connect() -> sqlcipher3.dbapi2.Connection:
         conn = open_sqlcipher(path, data_key)
         create_private(index)  # ATTACH would create it with the umask
-        conn.execute(statement, params)
+        cipher.attach(conn, index, word_index.SCHEMA, index_key)
         # Every page read from the encrypted files is decrypted and its HMAC
         # checked again unless it is in the page cache: the doclists of
         # common words stay decrypted here between queries (SQLite's default

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from refwatch.security.crypto import subkey
+from refwatch.store import cipher
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +59,14 @@ def index_key(data_key: bytes) -> bytes:
     return subkey(data_key, "search-index")
 
 
-def attach_statement(path: Path, key: bytes) -> tuple[str, tuple[str]]:
-    """``ATTACH`` of the index file under ``SCHEMA`` with its key (SQL, parameters)."""
-    return f"ATTACH DATABASE ? AS {SCHEMA} KEY \"x'{key.hex()}'\"", (str(path),)
-
-
 def open_index(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
     """A connection to the index file (created, with its schema, when missing)."""
     from refwatch.store.engine import create_private
 
     create_private(path)
-    conn = sqlcipher3.connect(str(path), timeout=60.0, check_same_thread=False, isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.dbapi2.DatabaseError:
-        conn.close()
+        conn = cipher.connect(path, key, timeout=60.0, check_same_thread=False, isolation_level=None)
+    except cipher.WrongKeyError:
         raise OSError(f"the search index {path.name} does not open with this store's key") from None
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA busy_timeout = 60000")
