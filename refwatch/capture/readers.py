@@ -60,6 +60,8 @@ _FOREIGN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"),
 )
 
+_FOREIGN_PREFIXES = tuple(magic for magic, _ in _FOREIGN_MAGIC)  # one C-level test for the common case
+
 _EXTENSIONS: dict[str, str] = {
     ".pdf": "pdf",
     ".warc": "warc", ".arc": "warc",
@@ -86,7 +88,7 @@ def sniff_format(data: bytes, filename: str) -> str:
         if head.startswith(b"WARC/"):
             return "warc"
         raise CaptureError(filename, "wrong file type: a gzip-compressed file that is not a web capture")
-    for magic, what in _FOREIGN_MAGIC:
+    for magic, what in _FOREIGN_MAGIC if data.startswith(_FOREIGN_PREFIXES) else ():
         if data.startswith(magic):
             if what == "a Windows executable" and b"\x00" not in data[:512]:
                 continue  # "MZ" also starts ordinary text
