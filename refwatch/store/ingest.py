@@ -8,9 +8,10 @@ Order of writes, which is what makes a killed ingest safe to re-run:
    inserts the rows, flushes the pack to disk; only when that flush is done
    does it commit the rows (document, its pack index entry, the custody
    entry), all in one transaction;
-3. on SQLite, the committed rows are handed to the word indexer, which writes
-   them into the search index file in a thread of its own while the next batch
-   is inserted (``refwatch.store.word_index``); the import ends when it is done.
+3. on SQLite, the word indexer is told how far the rows are committed; in a
+   thread of its own it reads them back and writes them into the search index
+   file while the next batches are inserted (``refwatch.store.word_index``);
+   the import ends when it has caught up.
 So a committed row always names bytes that are on disk. A kill (or power
 cut) before the commit leaves at most some pack records that no row names:
 harmless, the re-run appends them again and commits; documents committed
@@ -229,7 +230,7 @@ class _Writer:
             finally:
                 durable.result()  # raises OSError if a flush failed: the transaction rolls back
         if self.indexer is not None and ids:  # committed: now they may be indexed
-            self.indexer.submit((i, row["title"], row["text"]) for i, row in zip(ids, fresh))
+            self.indexer.committed(max(ids))
         self.summary.ingested += len(fresh)
         self.summary.duplicates += len(batch) - len(fresh)
 

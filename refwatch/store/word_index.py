@@ -25,13 +25,11 @@ which would stop the indexer; searches use connections of their own.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import sqlcipher3
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from refwatch.security.crypto import subkey
@@ -44,7 +42,7 @@ SCHEMA = "search"  # the name the file is attached under, for searches
 TABLE = "words"
 TOKENIZER = "unicode61 remove_diacritics 2"
 CATCH_UP_CHUNK = 2000  # documents read from the store per index transaction
-MAX_ROWS_PER_TRANSACTION = 4000  # an import's queued batches are indexed together up to this
+MAX_ROWS_PER_TRANSACTION = 4000  # an import's committed rows are indexed this many at a time
 # Bulk-friendly FTS5 settings. A 16 MB pending-terms hash gives fewer, larger
 # segments. No incremental merging (automerge 0: 40% of the indexer's time in
 # a profile, for queries no faster); 16 segments on one level are merged at
@@ -117,16 +115,16 @@ def add(conn: sqlcipher3.dbapi2.Connection, rows: Sequence[Row]) -> None:
 
 
 def _unindexed(store: Any, after: int, limit: int) -> list[Row]:  # noqa: ANN401 (Store; import cycle)
-    from refwatch.store.schema import documents
-
+    # Plain driver tuples: on a bulk import this read-back runs for every document,
+    # and SQLAlchemy's Row objects cost more than the rows' decryption.
     with store.read() as conn:
-        return [(r.id, r.title, r.text) for r in conn.execute(
-            select(documents.c.id, documents.c.title, documents.c.text)
-            .where(documents.c.id > after).order_by(documents.c.id).limit(limit))]
+        cursor = conn.connection.dbapi_connection.execute(
+            "SELECT id, title, text FROM documents WHERE id > ? ORDER BY id LIMIT ?", (after, limit))
+        return cursor.fetchall()
 
 
 def catch_up(store: Any, conn: sqlcipher3.dbapi2.Connection | None = None,  # noqa: ANN401
-             up_to: int | None = None) -> int:
+             up_to: int | None = None, chunk: int = CATCH_UP_CHUNK) -> int:
     """Index every stored document the index lacks (up to id ``up_to``); how many were added."""
     own = conn is None
     conn = conn or open_index(store.word_index_path, store.word_index_key)
@@ -136,7 +134,7 @@ def catch_up(store: Any, conn: sqlcipher3.dbapi2.Connection | None = None,  # no
             through = indexed_through(conn)
             if up_to is not None and through >= up_to:
                 break
-            rows = _unindexed(store, through, CATCH_UP_CHUNK)
+            rows = _unindexed(store, through, chunk)
             if up_to is not None:
                 rows = [r for r in rows if r[0] <= up_to]
             if not rows:
@@ -172,70 +170,68 @@ def ensure_current(store: Any) -> int:  # noqa: ANN401
 class Indexer:
     """Indexes committed documents in a thread of its own while the import goes on.
 
-    ``submit`` takes rows just committed (ids ascending); a gap before them
-    (rows stored by another writer) is read back from the store first, so the
-    watermark never skips a document. A failure is logged (no document text in
-    it) and the thread stops indexing: the documents are stored, and the next
-    catch-up indexes them.
+    The writer only says how far it has committed (``committed``); the thread
+    reads the rows above its watermark back from the store, up to
+    ``MAX_ROWS_PER_TRANSACTION`` at a time, and indexes them (``catch_up``).
+    Reading back costs a few microseconds per document; in exchange the
+    import holds no queue of texts (memory) and never waits for the index:
+    with a bounded queue of texts the writer waited 5-8 s of a 50 s import
+    while the index merged segments. Rows another writer stored in between
+    are read back like any others, so the watermark never skips a document.
+    A failure is logged (no document text in it) and the thread stops
+    indexing: the documents are stored, and the next catch-up indexes them.
     """
 
     def __init__(self, store: Any) -> None:  # noqa: ANN401
         self.store = store
         self.failed: str | None = None
-        # Four batches: while it indexes 4,000 rows, the writer commits about
-        # four more without waiting (with two it waited 8 s of a 56 s import).
-        self._queue: queue.Queue[list[Row] | None] = queue.Queue(maxsize=4)
-        self._thread = threading.Thread(target=self._run, name="word-index", daemon=True)
+        self._committed = 0  # highest document id the writer has committed
+        self._closing = False
+        self._wake = threading.Condition()
         self._conn = open_index(store.word_index_path, store.word_index_key)
-        catch_up(store, self._conn)  # whatever an earlier, interrupted run left out
+        self._through = indexed_through(self._conn)
+        self._thread = threading.Thread(target=self._run, name="word-index", daemon=True)
         self._thread.start()
 
-    def submit(self, rows: Iterable[Row]) -> None:
-        batch = list(rows)
-        if batch and self.failed is None:
-            self._queue.put(batch)  # bounded: a slow index slows the import, memory stays flat
+    def committed(self, last_id: int) -> None:
+        """Documents up to ``last_id`` are committed: index them when a transaction's worth has gathered."""
+        with self._wake:
+            if last_id > self._committed:
+                self._committed = last_id
+                if last_id - self._through >= MAX_ROWS_PER_TRANSACTION:
+                    self._wake.notify()
 
     def close(self) -> None:
-        """Wait until everything submitted is indexed."""
-        self._queue.put(None)
+        """Wait until everything committed is indexed."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
         self._thread.join()
         self._conn.close()
 
     def _run(self) -> None:
-        done = False
-        while not done:
-            batch = self._queue.get()
-            if batch is None:
+        try:
+            catch_up(self.store, self._conn, chunk=MAX_ROWS_PER_TRANSACTION)  # what an interrupted run left out
+        except Exception as exc:  # noqa: BLE001
+            self._stop(exc)
+        while True:
+            with self._wake:
+                # Transactions of MAX_ROWS_PER_TRANSACTION rows: fewer, larger segments index and
+                # merge faster (a third less CPU than 1,000-row transactions at 100,000 documents).
+                self._wake.wait_for(lambda: self._closing
+                                    or self._committed - self._through >= MAX_ROWS_PER_TRANSACTION)
+                up_to, last = self._committed, self._closing
+            if self.failed is None:
+                try:
+                    catch_up(self.store, self._conn, up_to=up_to, chunk=MAX_ROWS_PER_TRANSACTION)
+                except Exception as exc:  # noqa: BLE001 (the import goes on; catch-up repairs)
+                    self._stop(exc)
+            with self._wake:
+                self._through = up_to  # asked for: not woken again before MAX_ROWS_PER_TRANSACTION more
+            if last:
                 return
-            # Batches are gathered up to MAX_ROWS_PER_TRANSACTION rows: each
-            # transaction ends in one segment per flush, and fewer, larger
-            # segments index faster (a third less CPU than 1,000-row
-            # transactions at 100,000 documents) and merge faster.
-            while len(batch) < MAX_ROWS_PER_TRANSACTION:
-                more = self._queue.get()
-                if more is None:
-                    done = True
-                    break
-                batch.extend(more)
-            if self.failed is not None:
-                continue
-            try:
-                for run in _contiguous(batch):
-                    if indexed_through(self._conn) < run[0][0] - 1:  # rows another writer stored
-                        catch_up(self.store, self._conn, up_to=run[0][0] - 1)
-                    add(self._conn, run)
-            except Exception as exc:  # noqa: BLE001 (the import goes on; catch-up repairs)
-                self.failed = f"{type(exc).__name__}"
-                log.warning("the search index stopped updating (%s); it is caught up on the next "
-                            "search or import", self.failed)
 
-
-def _contiguous(rows: list[Row]) -> list[list[Row]]:
-    """``rows`` (ids ascending) cut wherever an id is skipped."""
-    runs: list[list[Row]] = []
-    for row in rows:
-        if runs and row[0] == runs[-1][-1][0] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
-    return runs
+    def _stop(self, exc: Exception) -> None:
+        self.failed = f"{type(exc).__name__}"
+        log.warning("the search index stopped updating (%s); it is caught up on the next search or import",
+                    self.failed)

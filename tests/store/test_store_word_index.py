@@ -92,22 +92,32 @@ def test_snippets_mark_whole_words_or_word_starts() -> None:
 
 
 def test_the_indexer_never_skips_rows_another_writer_stored(tmp_path: Path, data_key: bytes) -> None:
-    """Batches queued together around a gap: the gap is read back, nothing is skipped."""
+    """The import announces only its own ids; rows stored meanwhile by another path are indexed too."""
     with _store(tmp_path, data_key) as store:
+        indexer = word_index.Indexer(store)
         rows = [documents.to_row(_doc(f"Report {i} about Hyesan."), ingested_by="t") for i in range(5)]
         with store.write() as conn:
-            documents.insert_many(conn, rows)  # ids 1..5, none handed to the indexer
-        indexer = word_index.Indexer.__new__(word_index.Indexer)  # no catch-up at start
-        indexer.store, indexer.failed = store, None
-        indexer._conn = word_index.open_index(store.word_index_path, store.word_index_key)  # noqa: SLF001
-        indexer._queue = word_index.queue.Queue()  # noqa: SLF001
-        for batch in ([(3, None, "Report 2 about Hyesan.")], [(5, None, "Report 4 about Hyesan.")]):
-            indexer._queue.put(batch)  # noqa: SLF001
-        indexer._queue.put(None)  # noqa: SLF001
-        indexer._run()  # noqa: SLF001
-        indexer._conn.close()  # noqa: SLF001
+            documents.insert_many(conn, rows[:3])  # ids 1..3: another writer, never announced
+        with store.write() as conn:
+            documents.insert_many(conn, rows[3:])  # ids 4..5: the import's own batch
+        indexer.committed(5)
+        indexer.close()
         assert indexer.failed is None and _through(store) == 5
         assert word_index.lag(store) == 0 and len(search(store, "Hyesan")) == 5
+
+
+def test_the_indexer_works_in_transactions_of_its_size_and_finishes_the_rest_on_close(
+        tmp_path: Path, data_key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_index, "MAX_ROWS_PER_TRANSACTION", 4)
+    seen: list[int] = []
+    real_add = word_index.add
+    monkeypatch.setattr(word_index, "add", lambda conn, rows: (seen.append(len(rows)), real_add(conn, rows)))
+    with _store(tmp_path, data_key) as store:
+        summary = ingest_documents(store, [_doc(f"Arrest number {i} in Yanji.") for i in range(10)],
+                                   ingested_by="t", batch_size=3)
+        assert summary.ingested == 10
+        assert _through(store) == 10 and len(search(store, "Yanji")) == 10
+    assert sum(seen) == 10 and max(seen) <= 4
 
 
 def test_a_store_from_before_the_index_file_upgrades_and_finds_its_documents(
