@@ -202,7 +202,7 @@ _ANCHOR_RE = re.compile(
     rf"(?<![\w.,/:#$€£¥₩–—-])(?<![A-Za-z]-)"
     rf"(?:(?P<vague>(?i:{VAGUE_RE_SRC}))\b|(?P<digits>{DIGITS_RE_SRC})(?!\w)|(?P<words>(?i:\b{NUMBER_WORDS_RE_SRC})\b))"
 )
-_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+_DIGIT_RUN_RE = re.compile(r"[0-9][0-9]*")  # [0-9]+, written to open with a class: re then skips ahead in C
 # Number words as a prefix tree, longest first (the same matches as a
 # longest-first alternation of the literals, at under half the cost).
 _WORD_SCAN_RE = re.compile(literal_trie(

@@ -49,6 +49,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from refwatch.extract.numbers import DIGITS_RE_SRC, NUMBER_WORDS_RE_SRC, SCALES, TENS, UNITS, parse_number
 from refwatch.model.records import DateRange
@@ -159,6 +160,36 @@ def _lit(*words: str) -> str:
     return _trie(forms)
 
 
+def _unwrap(alternation: str) -> str:
+    """``(?:a|b)`` -> ``a|b`` (anything else as it is), to splice an alternation into an enclosing one.
+
+    ``(?:(?:a|b)|c)`` and ``(?:a|b|c)`` match the same, in the same order, but
+    ``re`` skips ahead in C to a possible first letter only when every
+    alternative of the pattern's opening alternation starts with a literal:
+    the nested group made the "state" scan try every position of the text.
+    """
+    if not alternation.startswith("(?:") or not alternation.endswith(")"):
+        return alternation
+    depth = 0
+    escaped = in_class = False
+    for i, ch in enumerate(alternation):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i != len(alternation) - 1:
+                return alternation  # the first group closes before the end: not one group
+    return alternation[3:-1]
+
+
 _SEASON_CORE = rf"(?P<season>{_lit('spring', 'summer', 'autumn', 'fall', 'winter')})"
 _D1 = r"(?P<d>[0-9][0-9]?)(?:st|nd|rd|th)?"
 _D2 = r"(?P<d2>[0-9][0-9]?)(?:st|nd|rd|th)?"
@@ -237,7 +268,7 @@ _PATTERNS: list[tuple[str, str, str | None, bool]] = [
                rf"(?P<u>(?i:days|weeks|months|years|decades))\b", None, False),
     ("ctx_year", rf"(?P<ry>{_lit('last year', 'this year', 'next year', 'that year', 'that same year', 'the same year', 'the previous year', 'the following year', 'the year before', 'the next year', 'the prior year')})\b",
      r"(?P<pre>(?:(?P<fz>(?i:earlier|later|early|late))\s+(?:(?i:in)\s+)?)?)$", False),
-    ("state", rf"(?:{_lit('currently', 'presently', 'at present', 'at the moment', 'as of now', 'right now', 'to this day', 'to date')}"
+    ("state", rf"(?:{_unwrap(_lit('currently', 'presently', 'at present', 'at the moment', 'as of now', 'right now', 'to this day', 'to date'))}"
               r"|still\s+(?:being\s+)?(?:held|detained|imprisoned|in\s+(?:detention|custody|prison|jail))"
               r"|now\s+(?:being\s+)?(?:held|detained|imprisoned|in\s+(?:detention|custody))"
               r"|remain(?:s|ing)?\s+(?:in\s+)?(?:detention|custody|detained|held|imprisoned|jailed|"
@@ -261,7 +292,7 @@ _KOREAN_KINDS = {"ko", "ko_md"}
 # there (one scan per family instead of one per pattern).
 _FAMILY = {k: "digit" for k in ("iso", "ko", "ko_md", "dmy", "d_relm", "dom", "year", "fz_year", "year_range", "decade")}
 _FAMILY.update({k: "month" for k in ("mdy", "my", "m_ry", "rel_m", "m")})
-_DIGITS_RE = re.compile(r"[0-9]+")
+_DIGITS_RE = re.compile(r"[0-9][0-9]*")  # [0-9]+, written to open with a class: re then skips ahead in C
 # Which digit runs a digit-family core can start at (its first match is at the
 # start of a maximal run): a four-digit year [12]NNN ("iso", "ko", "year",
 # "fz_year", "year_range", "decade" all open with one and then need a
@@ -297,6 +328,65 @@ _SCAN_HINTS: dict[str, tuple[str, ...]] = {
               "imprisoned", "detention", "custody", "prison", "jail", "china"),
 }
 _FOLD_ODD = ("ı", "İ", "ſ")
+
+
+# Word-pair pre-checks for three kinds whose scan runs in most reports (their hint words "year",
+# "week", "night", "evening" are common) yet rarely matches. Every match holds one of the
+# ``singles`` or a word of ``pairs`` right after its partner, across whitespace ("same year",
+# "last week", "this evening"); only the few occurrences of the second words are looked at.
+# Each entry is the kind's phrase list as written in _PATTERNS; an entry whose phrases are no
+# longer those of the pattern is dropped (see _pair_gates), so an edit there cannot make the
+# pre-check skip a match.
+_PAIR_GATE_PHRASES: dict[str, tuple[tuple[str, ...], str]] = {
+    "words": (("the day before yesterday", "yesterday", "today", "tonight", "last night", "this morning",
+               "this afternoon", "this evening", "earlier today"), ""),
+    "rel_unit": (("this", "last", "next", "the past", "the last", "the coming", "past"),
+                 r"\s+(?P<u>(?i:week|weekend|month|year|decade))\b"),
+    "ctx_year": (("last year", "this year", "next year", "that year", "that same year", "the same year",
+                  "the previous year", "the following year", "the year before", "the next year", "the prior year"),
+                 ""),
+}
+_PAIR_GATE_UNITS = {"rel_unit": ("week", "weekend", "month", "year", "decade")}
+
+
+def _pair_gates() -> dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]]:
+    """kind -> (single words, {second word: first words}) for the kinds whose pattern still opens with
+    ``_lit(*phrases)`` (followed by the unit alternation for "rel_unit")."""
+    cores = {kind: core for kind, core, _pre, _req in _PATTERNS}
+    out = {}
+    for kind, (phrases, after) in _PAIR_GATE_PHRASES.items():
+        if kind not in cores or f"{_lit(*phrases)}){after}" not in cores[kind]:
+            continue
+        units = _PAIR_GATE_UNITS.get(kind)
+        words = [p.split() + [u] for p in phrases for u in units] if units else [p.split() for p in phrases]
+        singles = tuple(sorted({w[0] for w in words if len(w) == 1}))
+        pairs: dict[str, set[str]] = {}
+        for w in words:
+            if len(w) > 1:
+                # the last two words of a phrase; a single word inside a longer phrase covers it too
+                pairs.setdefault(w[-1], set()).add(w[-2])
+        out[kind] = (singles, {k: tuple(sorted(v)) for k, v in pairs.items()})
+    return out
+
+
+def _pairs_present(low: str, singles: tuple[str, ...], pairs: dict[str, tuple[str, ...]]) -> bool:
+    """Some single word, or some second word of a pair right after whitespace after its first word, is in ``low``."""
+    for w in singles:
+        if w in low:
+            return True
+    for second, firsts in pairs.items():
+        i = low.find(second)
+        while i >= 0:
+            j = i
+            while j > 0 and low[j - 1].isspace():
+                j -= 1
+            if j < i and low.endswith(firsts, 0, j):
+                return True
+            i = low.find(second, i + 1)
+    return False
+
+
+_PAIR_GATES = _pair_gates()
 
 
 def _phrases(firsts: tuple[str, ...], seconds: tuple[str, ...]) -> tuple[str, ...]:
@@ -358,6 +448,42 @@ def _fuzzy_prefix_impossible(text: str, s: int) -> bool:
     elif len(stripped) == len(tail):
         return True  # neither whitespace nor a hyphen before the core
     return not stripped[-6:].lower().endswith(_FUZZY_LAST_WORDS)
+
+
+# Kinds whose optional prefix is _PRE_DAY / _PRE_THE_DAY, or _PRE_FUZZY: a prefix that is not empty
+# ends in whitespace after one of these words (a time of day's "of", "the", a weekday), or is a fuzzy part.
+_DAY_PREFIX_KINDS = frozenset({"dmy", "mdy", "d_relm"})
+_FUZZY_PREFIX_KINDS = frozenset({"my", "m_ry", "anchor_unit"})
+_DAY_PREFIX_LAST = frozenset({"of", "the", *(w.lower() for w in _WEEKDAYS),
+                              "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
+
+
+def _only_empty_prefix(kind: str, text: str, s: int) -> bool:
+    """True when the optional prefix of ``kind`` can only be empty at ``s``.
+
+    Then the prefix regex, which takes the leftmost start whose prefix ends
+    at ``s``, can only match an empty prefix: matching it over the empty
+    window at ``s`` (``match(text, s, s)``; its look-behind still sees the
+    text before) gives the same groups as the scan over the 45 characters
+    before, at a fraction of the cost. (When a line break ends the window,
+    ``$`` also matches before it, so the scan may place that empty prefix
+    one character earlier; only the groups are read for these kinds.)
+    Conservative: False when unsure (non-ASCII, a comma or full stop
+    before, which a weekday may carry).
+    """
+    if kind in _FUZZY_PREFIX_KINDS:
+        return _fuzzy_prefix_impossible(text, s)
+    if kind not in _DAY_PREFIX_KINDS:
+        return False
+    if s == 0 or not text[s - 1].isspace():
+        return True  # a prefix that is not empty ends in whitespace
+    tail = text[max(0, s - 45):s].rstrip()
+    if not tail.isascii() or tail.endswith((",", ".")):
+        return False
+    i = len(tail)
+    while i > 0 and tail[i - 1].isalpha():
+        i -= 1
+    return tail[i:].lower() not in _DAY_PREFIX_LAST
 
 
 def _prefix_impossible(kind: str, text: str, s: int) -> bool:
@@ -469,8 +595,12 @@ def _fuzzy_year(y: int, fz: str | None) -> tuple[date, date]:
     return date(y, lo, 1), _month_end(y, hi)
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1024)  # called for every atom's groups, on a few hundred distinct short phrases
 def _norm(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s.lower()).strip() if s else ""
+    return _SPACES_RE.sub(" ", s.lower()).strip() if s else ""
 
 
 def _season_range(y: int, season: str) -> tuple[date, date]:
@@ -575,6 +705,9 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
         if phrase_gate is not None and low is not None:
             if phrase_gate.search(low) is None:
                 continue
+        pair_gate = _PAIR_GATES.get(kind)
+        if pair_gate is not None and low is not None and not _pairs_present(low, *pair_gate):
+            continue
         family = _FAMILY.get(kind)
         if family == "digit":
             if year_starts is None:
@@ -607,7 +740,8 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
             if kind in ("words", "rel_unit") and first in "lL" and _POSSESSED_BEFORE.search(text, max(0, s - 7), s):
                 continue
             if pre_rx is not None:
-                pm = _prefix(pre_rx, text, s)
+                pm = pre_rx.match(text, s, s) if not required and _only_empty_prefix(kind, text, s) \
+                    else _prefix(pre_rx, text, s)
                 if pm is None or (required and pm.end() == pm.start("_all")):
                     continue
                 g = m.groupdict()
@@ -645,10 +779,13 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
     return taken
 
 
+_DIGIT_RUN_RE = re.compile(r"\d+")
+
+
 def _int(s: str | None) -> int | None:
     if s is None:
         return None
-    digits = re.match(r"\d+", s)
+    digits = _DIGIT_RUN_RE.match(s)
     return int(digits.group()) if digits else None
 
 

@@ -59,7 +59,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from refwatch.model.records import Claim, Count, DateRange, PlaceRef, Span, Victim
-from refwatch.extract.sentences import doc_text
+from refwatch.extract.sentences import doc_text, ext, set_ext
 from refwatch.model.vocab import event_class, load
 
 __all__ = ["assemble_events", "events_component", "EXTRACTOR"]
@@ -2049,7 +2049,8 @@ def _to_claim(ev: _Event, text: str, published: date | None) -> Claim:
                     requires=["doc._.sentences", "doc._.places", "doc._.dates", "doc._.counts", "doc._.triggers",
                               "doc._.victims", "doc._.sources"])
 def events_component(doc: Doc) -> Doc:
-    doc._.events = assemble_events(doc_text(doc), doc._.published, doc._.sentences, doc._.places, doc._.dates,
-                                   doc._.counts, doc._.shares, doc._.triggers, doc._.victims, doc._.sources,
-                                   doc._.main_source)
+    e = ext
+    set_ext(doc, "events", assemble_events(doc_text(doc), e(doc, "published"), e(doc, "sentences"), e(doc, "places"),
+                                           e(doc, "dates"), e(doc, "counts"), e(doc, "shares"), e(doc, "triggers"),
+                                           e(doc, "victims"), e(doc, "sources"), e(doc, "main_source")))
     return doc

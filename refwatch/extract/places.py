@@ -19,7 +19,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from refwatch.extract.sentences import doc_text
+from refwatch.extract.scan import guarded
+from refwatch.extract.sentences import doc_text, set_ext
 from refwatch.model.records import PlaceRef
 
 __all__ = ["PlaceMention", "find_places", "places_component"]
@@ -59,7 +60,8 @@ def find_places(text: str) -> list[PlaceMention]:
 
 
 # "the holding centre at Nongpo": the named centre, written the other way round.
-_CENTRE_AT = re.compile(r"\b(holding|detention)\s+cent(?:re|er)\s+(?:at|in)\s+([A-Z][a-z]+)\b")
+# Scanned with ``guarded``: the search skips ahead to "h" and "d" instead of trying every position.
+_CENTRE_AT = guarded(r"\b(holding|detention)\s+cent(?:re|er)\s+(?:at|in)\s+([A-Z][a-z]+)\b")
 
 
 def _centre_at(text: str, gazetteer: Any, out: list[PlaceMention], place_ref: Any) -> list[PlaceMention]:
@@ -77,5 +79,5 @@ def _centre_at(text: str, gazetteer: Any, out: list[PlaceMention], place_ref: An
 
 @Language.component("refwatch_places", assigns=["doc._.places"], requires=["doc._.sentences"])
 def places_component(doc: Doc) -> Doc:
-    doc._.places = find_places(doc_text(doc))
+    set_ext(doc, "places", find_places(doc_text(doc)))
     return doc

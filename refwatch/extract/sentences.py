@@ -16,8 +16,10 @@ so they never produce duplicate events.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from types import MemberDescriptorType
+from typing import Any
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -27,12 +29,45 @@ from spacy.tokens import Doc
 from refwatch.extract.numbers import lower_same_length
 from refwatch.model.vocab import load
 
-__all__ = ["Sentence", "doc_text", "doc_lower", "split_sentences", "sentences_component"]
+__all__ = ["Sentence", "doc_text", "doc_lower", "ext", "set_ext", "split_sentences", "sentences_component"]
 
 if not Doc.has_extension("text"):
     Doc.set_extension("text", default=None)
 if not Doc.has_extension("lower"):
     Doc.set_extension("lower", default=None)
+
+_PLAIN: dict[str, bool] = {}  # extension name -> a plain value with default None (see ext)
+
+
+def _plain(name: str) -> bool:
+    plain = _PLAIN.get(name)
+    if plain is None:
+        plain = _PLAIN[name] = Doc.has_extension(name) and Doc.get_extension(name) == (None, None, None, None)
+    return plain
+
+
+def ext(doc: Doc, name: str) -> Any:
+    """``getattr(doc._, name)``, read straight from where spaCy keeps it.
+
+    spaCy stores a plain Doc extension's value in ``doc.user_data`` under
+    ``("._.", name, None, None)``; reaching it through ``doc._`` builds an
+    ``Underscore`` object and runs its Python ``__getattr__`` each time,
+    about 3 µs, and the components read and write a few dozen values per
+    document. Only for extensions registered with default None and no
+    getter, setter or method (all of this package's); any other goes
+    through ``doc._``.
+    """
+    if _plain(name):
+        return doc.user_data.get(("._.", name, None, None))
+    return getattr(doc._, name)
+
+
+def set_ext(doc: Doc, name: str, value: Any) -> None:
+    """``setattr(doc._, name, value)``, written straight where spaCy keeps it (see :func:`ext`)."""
+    if _plain(name):
+        doc.user_data[("._.", name, None, None)] = value
+    else:
+        setattr(doc._, name, value)
 
 
 def doc_text(doc: Doc) -> str:
@@ -43,10 +78,10 @@ def doc_text(doc: Doc) -> str:
     pipeline stores the original string in ``doc._.text`` when it makes the
     Doc; a Doc made elsewhere gets it filled on first use.
     """
-    text = doc._.text
+    text = ext(doc, "text")
     if text is None:
         text = doc.text
-        doc._.text = text
+        set_ext(doc, "text", text)
     return text
 
 
@@ -54,10 +89,10 @@ def doc_lower(doc: Doc) -> str:
     """The document text lower-cased with offsets kept (``lower_same_length``),
     computed once per document and shared by every component that scans
     lower-case literals (dates, counts, shares; triggers and sources can too)."""
-    low = doc._.lower
+    low = ext(doc, "lower")
     if low is None:
         low = lower_same_length(doc_text(doc))
-        doc._.lower = low
+        set_ext(doc, "lower", low)
     return low
 
 
@@ -141,6 +176,35 @@ def _norm(s: str) -> str:
 _HEAD = 90  # characters of a normalised sentence compared to find repeats
 
 
+#: Every character that is not a word character nor a plain space (those are spaces already).
+_NON_WORD_RE = re.compile(r"[^\w ]")
+
+
+def _norm_heads(text: str, low: str | None, spans: list[tuple[int, int]]) -> list[str]:
+    """``[_norm_head(text, s, e) for s, e in spans]``, normalising the whole text once.
+
+    In ``low`` (``text.lower()``) with every non-word character made a space,
+    offsets are kept and the words of a sentence are the runs of non-spaces
+    of its slice, so ``str.split`` gives what ``_norm`` finds with a regex
+    per sentence. That needs ``text[s:e].lower() == text.lower()[s:e]``,
+    which holds unless ``text`` has "İ" (whose lower case is two characters)
+    or "Σ" (whose lower case depends on the letters around it); then each
+    sentence is normalised apart.
+    """
+    if "\u0130" in text or "\u03a3" in text:
+        return [_norm_head(text, s, e) for s, e in spans]
+    spaced = _NON_WORD_RE.sub(" ", text.lower() if low is None else low)
+    out: list[str] = []
+    for s, e in spans:
+        if e - s > 2 * _HEAD:
+            head = " ".join(spaced[s:s + 2 * _HEAD].split())
+            if head.rfind(" ") >= _HEAD:
+                out.append(head[:_HEAD])
+                continue
+        out.append(" ".join(spaced[s:e].split())[:_HEAD])
+    return out
+
+
 def _norm_head(text: str, start: int, end: int) -> str:
     """``_norm(text[start:end])[:_HEAD]``, normalising only as much of a long sentence as that needs.
 
@@ -203,8 +267,12 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences with offsets, headline and skip flags."""
+def split_sentences(text: str, low: str | None = None) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets, headline and skip flags.
+
+    ``low`` is ``lower_same_length(text)`` when the caller has it (the
+    pipeline shares one per document).
+    """
     list_header = _patterns()[2]
     raw: list[tuple[int, int, int, int, bool, bool]] = []
     line_no = block = 0
@@ -236,7 +304,7 @@ def split_sentences(text: str) -> list[Sentence]:
         pos = nl + 1
     # A sentence repeated later (headline copies, teaser lines) keeps its last copy only,
     # so the copy standing in its context is the one read.
-    keys = [_norm_head(text, s, e) for s, e, *_ in raw]
+    keys = _norm_heads(text, low, [(r[0], r[1]) for r in raw])
     last_of: dict[str, int] = {}
     for i, k in enumerate(keys):
         if len(k) >= 12:
@@ -245,8 +313,40 @@ def split_sentences(text: str) -> list[Sentence]:
     for i, (s, e, ln, bl, head, boil) in enumerate(raw):
         k = keys[i]
         skip = boil or (len(k) >= 12 and last_of.get(k, i) != i)
-        out.append(Sentence(s, e, len(out), ln, bl, head, skip))
+        out.append(_new_sentence(s, e, i, ln, bl, head, skip))
     return out
+
+
+def _sentence_maker():
+    """A function making a :class:`Sentence` from its seven fields, in their order, as ``Sentence(...)`` does.
+
+    The frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; writing the slots through their descriptors
+    makes the same object in half the time (a 4 KB report has about fifty
+    sentences).
+    """
+    new = object.__new__
+    setters = [getattr(Sentence, f.name).__set__ for f in fields(Sentence)]
+    if len(setters) != 7 or not all(isinstance(getattr(Sentence, f.name), MemberDescriptorType)
+                                    for f in fields(Sentence)):
+        return Sentence
+    s0, s1, s2, s3, s4, s5, s6 = setters
+
+    def make(start: int, end: int, index: int, line: int, block: int, headline: bool, skip: bool) -> Sentence:
+        obj = new(Sentence)
+        s0(obj, start)
+        s1(obj, end)
+        s2(obj, index)
+        s3(obj, line)
+        s4(obj, block)
+        s5(obj, headline)
+        s6(obj, skip)
+        return obj
+
+    return make
+
+
+_new_sentence = _sentence_maker()
 
 
 def _set_sent_starts(doc: Doc, sentences: list[Sentence]) -> None:
@@ -268,7 +368,7 @@ def _set_sent_starts(doc: Doc, sentences: list[Sentence]) -> None:
 
 @Language.component("refwatch_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
 def sentences_component(doc: Doc) -> Doc:
-    sentences = split_sentences(doc_text(doc))
-    doc._.sentences = sentences
+    sentences = split_sentences(doc_text(doc), doc_lower(doc))
+    set_ext(doc, "sentences", sentences)
     _set_sent_starts(doc, sentences)
     return doc

@@ -24,7 +24,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from refwatch.extract.sentences import Sentence, doc_text
+from refwatch.extract.scan import GuardedPattern, guarded
+from refwatch.extract.sentences import Sentence, doc_lower, doc_text, ext, set_ext
 from refwatch.extract.triggers import literal_trie, lower_text
 from refwatch.model.vocab import load
 
@@ -69,10 +70,10 @@ _PERSON_ACCORDING = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+|-[A-Za-z][a-z]+){1,2})"
     # "said Choe Kum-hui, 45, and her daughter were detained": the subject of what was said, not the speaker
     r"(?!\s*,\s*\d{1,3},\s*(?:and|was|were|had|has|is)\b)(?=\s*[,.;]|\s+said|\s*$)")
-_PERSON_SAID = re.compile(r"(?=[A-Z])\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})(?:,[^,.]{3,90},)?\s+"
+_PERSON_SAID = guarded(r"(?=[A-Z])\b(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})(?:,[^,.]{3,90},)?\s+"
                           r"(?:said|says|told)\b")
 # Matched over the lower-cased text.
-_GROUP_REF = re.compile(
+_GROUP_REF = guarded(
     r"(?=t)\b(?:the|this|that)\s+(?:rights\s+|advocacy\s+|human\s+rights\s+|civic\s+)?(?:group|organi[sz]ation|ngo)\s+"
     rf"(?:also\s+)?{_VERBS}\b")
 _NOT_PERSON_WORDS = {"North", "South", "Korea", "Korean", "China", "Chinese", "United", "Nations", "Human", "Rights",
@@ -89,7 +90,7 @@ def organisations() -> tuple[Organisation, ...]:
 
 
 @lru_cache(maxsize=1)
-def _org_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+def _org_patterns() -> tuple[GuardedPattern, re.Pattern[str], dict[str, str]]:
     canon: dict[str, str] = {}
     exact: list[str] = []
     loose: list[str] = []
@@ -105,12 +106,12 @@ def _org_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     def char(ch: str) -> str:
         return r"\s+" if ch == " " else "['’]" if ch == "'" else re.escape(ch)
 
-    # "(?=[...])" names the possible first letters so the engine skips ahead instead of trying every name;
-    # the long names are matched in lower case over the lower-cased text, as a prefix tree (about
+    # "(?=[...])" names the possible first letters; scanned with ``guarded`` (refwatch.extract.scan), the
+    # engine skips ahead to them instead of trying every position of the text; the long names are matched in lower case over the lower-cased text, as a prefix tree (about
     # four times faster than a flat IGNORECASE alternation).
     firsts = "".join(sorted({f[0] for f in exact}))
     lowered = {f.lower() for f in loose}
-    return (re.compile(rf"(?=[{re.escape(firsts)}])(?<![\w-])(?:{alt(exact)})(?![\w-])"),
+    return (guarded(rf"(?=[{re.escape(firsts)}])(?<![\w-])(?:{alt(exact)})(?![\w-])"),
             re.compile(rf"(?<![\w-]){literal_trie(sorted(lowered), char, longest=True)}(?![\w-])"), canon)
 
 
@@ -178,13 +179,18 @@ def _person_according(text: str, said: list[re.Match[str]]) -> list[re.Match[str
     return out
 
 
-def find_sources(text: str, sentences: list[Sentence]) -> list[SourceMention]:
-    """Organisation and person sources, attributed or merely mentioned."""
+def find_sources(text: str, sentences: list[Sentence], low: str | None = None) -> list[SourceMention]:
+    """Organisation and person sources, attributed or merely mentioned.
+
+    ``low`` is ``lower_text(text)`` when the caller has it (the pipeline
+    shares one per document).
+    """
     exact, loose, canon = _org_patterns()
     out: list[SourceMention] = []
     spans: list[tuple[int, int]] = []
     starts = [s.start for s in sentences]
-    low = lower_text(text)
+    if low is None:
+        low = lower_text(text)
     found = [(m.start(), m.end()) for m in exact.finditer(text)] + [(m.start(), m.end()) for m in loose.finditer(low)]
     for m_start, m_end in sorted(found, key=lambda se: (se[0], -se[1])):
         if any(a <= m_start < b for a, b in spans):
@@ -235,7 +241,7 @@ def main_source(mentions: list[SourceMention]) -> str | None:
 @Language.component("refwatch_sources", assigns=["doc._.sources", "doc._.main_source"],
                     requires=["doc._.sentences"])
 def sources_component(doc: Doc) -> Doc:
-    found = find_sources(doc_text(doc), doc._.sentences)
-    doc._.sources = found
-    doc._.main_source = main_source(found)
+    found = find_sources(doc_text(doc), ext(doc, "sentences"), doc_lower(doc))
+    set_ext(doc, "sources", found)
+    set_ext(doc, "main_source", main_source(found))
     return doc

@@ -50,13 +50,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from refwatch.extract.sentences import Sentence, doc_text
+from refwatch.extract.sentences import Sentence, doc_lower, doc_text, ext, set_ext
 from refwatch.model.vocab import load
 
 __all__ = ["Trigger", "Lexicon", "lexicon", "find_triggers", "triggers_component"]
@@ -156,6 +156,42 @@ def lexicon() -> Lexicon:
 
 
 _WORD_START = re.compile(r"\b\w")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=1)
+def _anchor_gap_scan() -> re.Pattern[str] | None:
+    """The anchors pattern with its leading ``\\b`` made a consumed non-word character: ``\\W(<prefix tree>)``.
+
+    ``re`` skips ahead in C to the next non-word character, where ``\\b``
+    first gave it nothing to skip with (every position was an attempt):
+    about 40% less time for the scan. Valid when every anchor starts and
+    ends with a word character (then a boundary before an anchor is a
+    non-word character before it, which no earlier match holds); None
+    otherwise, and the plain pattern is used.
+    """
+    words = load("triggers")["anchors"]
+    lex = lexicon()
+    if not words or lex.anchors.pattern != r"\b" + literal_trie(words) \
+            or not all(_WORD_CHAR.fullmatch(w[:1]) and _WORD_CHAR.fullmatch(w[-1:]) for w in words):
+        return None
+    return re.compile(r"\W(" + lex.anchors.pattern[2:] + ")")
+
+
+def _anchor_hits(low: str, lex: Lexicon) -> Iterator[tuple[int, str]]:
+    """(start, anchor) of every ``lex.anchors.finditer(low)`` match, in order."""
+    gap = _anchor_gap_scan() if lex is lexicon() else None
+    if gap is None:
+        for a in lex.anchors.finditer(low):
+            yield a.start(), a.group(0)
+        return
+    pos = 0
+    first = lex.anchors.match(low, 0)  # at the very start there is no character before
+    if first is not None:
+        yield 0, first.group(0)
+        pos = first.end()
+    for a in gap.finditer(low, pos):
+        yield a.start(1), a.group(1)
 _LOOKBEHIND = re.compile(r"\(\?<[!=][^)]*\)")
 # What may stand before a word that still opens its pattern: group openers and plain alternatives ("(?:police|").
 _OPENERS = re.compile(r"(?:\(\?:|[a-z’' -]+\|)*")
@@ -255,24 +291,24 @@ def _scan(low: str, sentences: list[Sentence], starts: list[int], lex: Lexicon) 
     # so only those word starts are tried, leftmost first, without overlaps (as finditer would).
     regions: list[list] = []  # [lo, last anchor start, sentence], merged when they overlap in one sentence
     max_reach = max(lex.reach_before.values(), default=0)
-    for a in lex.anchors.finditer(low):
-        si = bisect.bisect_right(starts, a.start()) - 1
+    for a_start, a_word in _anchor_hits(low, lex):
+        si = bisect.bisect_right(starts, a_start) - 1
         if si < 0:
             continue
         sent = sentences[si]
-        if sent.skip or a.start() >= sent.end:
+        if sent.skip or a_start >= sent.end:
             continue
-        lo = max(sent.start, a.start() - lex.reach_before.get(a.group(0), max_reach))
+        lo = max(sent.start, a_start - lex.reach_before.get(a_word, max_reach))
         if regions and regions[-1][2] is sent and lo <= regions[-1][1]:
             regions[-1][0] = min(regions[-1][0], lo)
-            regions[-1][1] = a.start()
+            regions[-1][1] = a_start
             # A far-reaching anchor can reach back over several earlier regions of the sentence.
             while len(regions) > 1 and regions[-2][2] is sent and regions[-1][0] <= regions[-2][1]:
                 last = regions.pop()
                 regions[-1][0] = min(regions[-1][0], last[0])
                 regions[-1][1] = last[1]
         else:
-            regions.append([lo, a.start(), sent])
+            regions.append([lo, a_start, sent])
     match = lex.pattern.match
     free = 0
     for lo, top, sent in regions:
@@ -347,8 +383,8 @@ def _only_epistemic(window: str, lex: Lexicon) -> bool:
 
 
 def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None = None,
-                  dates: list[Any] | None = None) -> list[Trigger]:
-    """Every trigger in the non-skipped sentences, blocked ones included."""
+                  dates: list[Any] | None = None, low: str | None = None) -> list[Trigger]:
+    """Every trigger in the non-skipped sentences, blocked ones included (``low``: ``lower_text(text)`` if known)."""
     lex = lexicon()
     if not sentences:
         return []
@@ -359,7 +395,7 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
     date_starts = sorted(d.start for d in (dates or []) if not getattr(d, "is_publication_state", False))
     generic_cache: dict[int, bool] = {}
     raw: list[tuple[int, int, str, Sentence]] = []
-    original, text = text, lower_text(text)
+    original, text = text, (lower_text(text) if low is None else low)
     for m_start, m_end, group, sent in _scan(text, sentences, starts, lex):
         if group in lex.headline_only and not sent.headline:
             continue
@@ -444,5 +480,6 @@ def _answer_triggers(low: str, sentences: list[Sentence], found: list[Trigger], 
 
 @Language.component("refwatch_triggers", assigns=["doc._.triggers"], requires=["doc._.sentences"])
 def triggers_component(doc: Doc) -> Doc:
-    doc._.triggers = find_triggers(doc_text(doc), doc._.sentences, doc._.places, doc._.dates)
+    set_ext(doc, "triggers", find_triggers(doc_text(doc), ext(doc, "sentences"), ext(doc, "places"), ext(doc, "dates"),
+                                          doc_lower(doc)))
     return doc

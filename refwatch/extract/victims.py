@@ -22,7 +22,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from refwatch.extract.sentences import Sentence, doc_text
+from refwatch.extract.scan import guarded
+from refwatch.extract.sentences import Sentence, doc_text, ext, set_ext
 from refwatch.extract.triggers import literal_trie
 from refwatch.model.vocab import load
 
@@ -68,14 +69,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     # one shared prefix at a time.
     sur = literal_trie(surnames, longest=True)
     given = r"[A-Z][a-z]{1,6}(?:-[A-Za-z][a-z]{1,6})?"
-    # "(?=[A-Z])" first lets the regex engine skip ahead to capitals instead of trying every
-    # surname at every position (about twice as fast; names always start with a capital).
-    full = re.compile(rf"(?=[A-Z])(?<![\w-])(?P<sur>{sur})\s+(?P<g1>{given})(?:\s+(?P<g2>[A-Z][a-z]{{1,6}})(?![\w-]))?(?![\w-])")
-    surnamed = re.compile(
+    # "(?=[A-Z])" first: the surnames are not tried at every position (about twice as fast; names
+    # always start with a capital); ``guarded`` (refwatch.extract.scan) scans for the part after the
+    # leading guards, so that the engine skips ahead to capitals (about three times faster again).
+    full = guarded(rf"(?=[A-Z])(?<![\w-])(?P<sur>{sur})\s+(?P<g1>{given})(?:\s+(?P<g2>[A-Z][a-z]{{1,6}})(?![\w-]))?(?![\w-])")
+    surnamed = guarded(
         r"(?=[sflik])\b(?:surnamed|last\s+name,?|family\s+name,?|identified\s+(?:only\s+)?as|known\s+only\s+as|"
         r"identified\s+only\s+by\s+(?:her|his)\s+(?:sur|family\s+|last\s+)?name,?)\s+"
         r"(?:(?:Mr|Ms|Mrs|Miss|Dr)\.?\s+)?(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
-    bare = re.compile(rf"(?=[A-Z])(?<![A-Z][a-z]\s)(?<![\w-])(?P<sur>{sur})(?![\w-])(?!\s+[A-Z])")
+    bare = guarded(rf"(?=[A-Z])(?<![A-Z][a-z]\s)(?<![\w-])(?P<sur>{sur})(?![\w-])(?!\s+[A-Z])")
     role_before = re.compile(lex["role_before_name"], re.IGNORECASE)
     not_victims = frozenset(n.lower().replace("-", " ") for n in lex["not_victims"])
     return full, surnamed, bare, role_before, not_victims, frozenset(surnames)
@@ -201,5 +203,5 @@ def find_victims(text: str, sentences: list[Sentence]) -> list[NameMention]:
 
 @Language.component("refwatch_victims", assigns=["doc._.victims"], requires=["doc._.sentences"])
 def victims_component(doc: Doc) -> Doc:
-    doc._.victims = find_victims(doc_text(doc), doc._.sentences)
+    set_ext(doc, "victims", find_victims(doc_text(doc), ext(doc, "sentences")))
     return doc

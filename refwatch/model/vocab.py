@@ -19,8 +19,13 @@ def event_types() -> tuple[str, ...]:
     return tuple(load("event_types"))
 
 
+@lru_cache(maxsize=256)
 def event_class(event_type: str) -> str:
-    """Coarse class used for blocking and scoring (arrest and detention are one)."""
+    """Coarse class used for blocking and scoring (arrest and detention are one).
+
+    Cached: event assembly asks tens of times per document, and the answer
+    only depends on the (loaded once) data.
+    """
     return load("event_types").get(event_type, {}).get("class", event_type)
 
 
