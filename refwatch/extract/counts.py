@@ -18,6 +18,9 @@ between    "50 to 60"              50 .. 60 (best None)
 vague      "hundreds"              floor .. None (best None)
 =========  ======================  ===========
 
+Nouns that count people are listed below, with more (``person_heads``:
+"arrivals") in ``refwatch/model/data/number_words.json``.
+
 Every number is returned together with the noun it counts (``head``), so the
 caller decides what is a count of people: "five crossings" comes back with
 head "crossings" and ``refers_to == "other"``. Numbers that are not counts
@@ -46,6 +49,7 @@ from refwatch.extract.numbers import (
     parse_number,
 )
 from refwatch.extract.triggers import literal_trie
+from refwatch.model.vocab import load
 from refwatch.model.records import Count
 
 __all__ = [
@@ -76,7 +80,7 @@ _PREFIX_QUALIFIERS: dict[str, str] = {
     "approximately": "about", "approx.": "about", "an estimated": "about", "estimated": "about",
     "est.": "about", "circa": "about", "c.": "about", "an approximate": "about",
     "a reported": "about", "reportedly": "about", "perhaps": "about", "possibly": "about",
-    "an average of": "about", "on average": "about", "or so": "about",
+    "an average of": "about", "on average": "about", "or so": "about", "something like": "about",
     "exactly": "exact", "precisely": "exact", "a total of": "exact", "only": "exact",
     "just": "exact", "all": "exact", "a further": "exact", "another": "exact",
 }
@@ -97,7 +101,7 @@ _KOREAN_SUFFIX = {"이상": "at_least", "이하": "up_to", "미만": "up_to", "�
 
 #: Heads that are people. Singular forms map to the plural so heads compare equal.
 _PERSON_HEADS: dict[str, str] = {}
-for _plural, _singulars in {
+for _plural, _singulars in [*{
     "people": ["person"], "persons": [], "individuals": ["individual"],
     "north koreans": ["north korean"], "south koreans": ["south korean"], "koreans": ["korean"],
     "defectors": ["defector"], "escapees": ["escapee"], "refugees": ["refugee"],
@@ -125,7 +129,7 @@ for _plural, _singulars in {
     "teenage girls": ["teenage girl"], "young women": ["young woman"],
     # one death is one person: "It recorded four deaths in custody"
     "deaths": ["death"], "executions": ["execution"], "suicides": ["suicide"],
-}.items():
+}.items(), *((k, v) for k, v in load("number_words").get("person_heads", {}).items() if not k.startswith("_"))]:
     _PERSON_HEADS[_plural] = _plural
     for _s in _singulars:
         _PERSON_HEADS[_s] = _plural

@@ -26,10 +26,21 @@ The rules, in the order they apply:
    first, from the candidate's own clause when the sentence tells events of
    several classes ("... before she was sent back with 30 others": not her
    arrest's figure); "X, his wife and his three children" sums to five;
-   "X, along with about 10 others" is about eleven; a named person alone
-   counts one, as does "a woman" or "Ms. Choi" as the clause's subject (a
-   participle before the verb — "a woman returned in April was sentenced" —
-   stays inside the subject). "The woman, named as X, ..." up to three
+   "X, along with about 10 others" is about eleven, as are "him and ten
+   other men" and "with ten others"; a named person alone counts one, as
+   does "a woman", "her uncle", "the appellant", "Ms. Choi" or "Sister
+   Grace" as the clause's subject (a participle before the verb — "a woman
+   returned in April was sentenced" — stays inside the subject), and a
+   second person who goes along ("with her aunt", "together with his
+   girlfriend", "taking her son with her") or a pair as subject ("my
+   sister and I") makes two. A partitive frame ("Of the 31 women, ...")
+   and a figure with its own relative clause ("17 who were returned, four
+   who were released") are not members of a list to sum; the figure whose
+   relative clause holds the verb is the count. A case list's line that
+   opens with its verb ("Arrested in Yanji in March ...") takes the person
+   or people its heading line names ("Kim Su-ah, 29."); a chronology's
+   dated line that opens with its verb ("2009 — Crosses the river") tells
+   of one person (two with a companion). "The woman, named as X, ..." up to three
    sentences later names the woman of the event. Places come from the
    sentence, else a country it names (a third country; China for custody,
    also "in Chinese custody"), else its neighbours.
@@ -43,7 +54,8 @@ The rules, in the order they apply:
    with what came before: "two other women", "further returns"; a running
    tally ("16 instances of arrest involving 37 people") and one occurrence
    with another figure; one woman and one man ("a woman ... died", "the man
-   ... hanged himself").
+   ... hanged himself"), or a group of men ("Two men died"); a tally and one unnamed person's story ("27
+   incidents ..." and "a woman ... was picked up in February").
 """
 
 from __future__ import annotations
@@ -181,6 +193,9 @@ class _Lex:
     singular_subject: re.Pattern[str]
     reflexive: re.Pattern[str]
     relative_before: re.Pattern[str]
+    companion_after: re.Pattern[str] | None = None
+    subjectless: re.Pattern[str] | None = None
+    pair_subject: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -198,6 +213,9 @@ def _lex() -> _Lex:
         singular_subject=re.compile(lex["singular_subject"], re.IGNORECASE),
         reflexive=re.compile(lex["reflexive_singular"], re.IGNORECASE),
         relative_before=re.compile(lex["relative_time_before"], re.IGNORECASE),
+        companion_after=re.compile(lex["companion_after"].replace("NOUNS", nouns), re.IGNORECASE),
+        pair_subject=re.compile(lex["pair_subject"].replace("NOUNS", nouns), re.IGNORECASE),
+        subjectless=re.compile(r"[^\w]*(?=[A-Z])(?i:" + lex["subjectless_opener"] + r")\b"),
     )
 
 
@@ -237,8 +255,10 @@ _SINGULAR_NP = re.compile(
     r"\b(?:she|he)\b|\b(?:her|his)\s+(?:whereabouts|fate|current\s+location|location)\b|"
     r"\b(?:a|an|one|the|another|this|that|my|his|her|our|their)\s+(?:[\w’'-]+\s+){0,3}?(?:woman|man|boy|girl|teenager|mother|father|"
     r"wife|husband|grandmother|grandfather|defector|escapee|refugee|soldier|student|worker|trader|daughter|son|"
-    r"sister|brother|member|person|child|toddler|baby)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
-    r"(?-i:\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][a-z]+)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"sister|brother|member|person|child|toddler|baby|aunt|uncle|cousin|niece|nephew|grandson|granddaughter|"
+    r"appellant|applicant|claimant|girlfriend|boyfriend)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"(?-i:\b(?:Mr|Ms|Mrs|Miss|Brother|Sister|Deacon|Pastor|Elder)\.?\s+[A-Z][a-z]+)\b(?!\s*(?:and|,\s*(?:his|her|their)))|"
+    r"\bthe\s+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?=\s+(?:was|is|had|has)\b)|"
     r"(?<!\band\s)(?-i:\bI\b)(?=(?:\s+[\w’'-]+){1,4}\s*$)|"  # a narrator's own case, just before the verb
     r"\b(?:a|an|the)\s+\d{1,2}-year-old(?=\s+(?:was|is|had|has|who)\b|\s*,)",
     re.IGNORECASE)
@@ -507,6 +527,11 @@ def _counts_compatible(a: _Cand, b: _Cand) -> bool:
     return lo1 <= hi2 and lo2 <= hi1
 
 
+def _one_person(c: _Cand) -> bool:
+    """The candidate tells of one person it does not count by a figure ("a woman", "she", "Ms. Choi")."""
+    return c.count is not None and c.count_kind == "implicit" and c.count.best == 1
+
+
 def _tallies_compatible(ev: _Event, bc: _Cand | None, cand: _Cand) -> bool:
     """A running total and one occurrence with another figure are different events.
 
@@ -631,6 +656,7 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
     # Candidates -------------------------------------------------------------
     cands: list[_Cand] = []
     last_trigger_type: dict[int, str] = {}
+    heads: dict[int, tuple[Count, list[tuple[str, str]]] | None] = {}  # subject-less lines: their entry's person
     for si, sent in enumerate(sentences):
         if sent.skip:
             continue
@@ -684,6 +710,11 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                              same_block, owners, entries)
                 if _participial_detention(cand, ts, classes, owners):
                     continue
+                if cand.count is None and si not in heads:
+                    heads[si] = _entry_subject(si, sent, sentences, text, by_sent, unblocked, lex)
+                if cand.count is None and heads[si] is not None:
+                    cand.count, cand.count_kind = heads[si][0], "implicit"
+                    cand.victims.extend(heads[si][1])
                 if cand.count is None:
                     _singular_count(cand, main, ts, sent, text, unblocked(si), lex)
                 if split_state and prev_cand is not None:
@@ -712,8 +743,9 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             if nm not in seen_names:
                 seen_names.add(nm)
                 cand.victims.append((nm, tx))
-        if not cand.victims and cand.count is not None and cand.count.best == 1 \
-                and _PRONOUN.fullmatch(cand.count.text or ""):
+        if not cand.victims and cand.count is not None and (cand.count.best == 1 or (
+                cand.count.best == 2 and cand.count_kind == "implicit")) \
+                and _PRONOUN.fullmatch((cand.count.text or "").split(" ", 1)[0]):
             prior = [v for v in victims if v.sentence < si and si - v.sentence <= _PRONOUN_REACH]
             if prior:
                 cand.victims.append((prior[-1].name, cand.count.text))
@@ -777,6 +809,10 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
                 continue
             # A tally of cases and the story of one named person are different events.
             if (cand_names and any(m.aggregate for m in ev.members)) or (ev_names and cand.aggregate):
+                continue
+            # So are a tally and one unnamed person's story ("27 incidents ..." and "A woman ... was picked up").
+            if (_one_person(cand) and any(m.aggregate or m.tally for m in ev.members)) or \
+                    (bc is not None and _one_person(bc) and (cand.aggregate or cand.tally)):
                 continue
             if not _tallies_compatible(ev, bc, cand):
                 continue
@@ -1201,6 +1237,7 @@ _MALE = re.compile(r"\b(?:man|boy|he|him|his|himself|father|husband|son|brother|
 
 _MEMBER_OF = re.compile(r"\b(?:one|two|three|four|five|six|\d+)\s+of\s+(?:the|them|those|these|whom)\b|"
                         r"\bamong\s+(?:them|whom)\b|\bincluding\b", re.IGNORECASE)
+_GROUP_SEX = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(men|women|boys|girls)\b", re.IGNORECASE)
 _SUBJECT_PRONOUN = re.compile(r"\b(?:she|he)\b", re.IGNORECASE)
 _VICTIM_REACH = 8  # sentences between a group's naming and a later event of the same group
 
@@ -1326,6 +1363,10 @@ def _mark_group(cand: _Cand, sent, text: str, triggers: list, lex: _Lex) -> None
             cand.sex = "f" if f else "m"
     elif trig is not None and (m := lex.reflexive.search(trig.text)) is not None:
         cand.sex = "f" if "herself" in m.group(0).lower() else "m"
+    elif c is not None and (c.best or 0) >= 2 and cand.count_kind == "stated" and c.text \
+            and (at := text.find(c.text, lo, hi)) >= 0 \
+            and (g := _GROUP_SEX.match(text, at + len(c.text), hi)) is not None:
+        cand.sex = "f" if g.group(1).lower() in ("women", "girls") else "m"  # "Two men died": not "a woman"
 
 
 def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[int, object]) -> bool:
@@ -1414,7 +1455,7 @@ def _singular_count(cand: _Cand, main, ts: list, sent, text: str, all_triggers: 
     lo = cand.span[0] if cand.span else max(sent.start, prev_end)
     subject = text[lo:main.start]
     tail = text[main.start:min(sent.end, main.end + 12)]
-    pair = _PAIR_NP.search(subject)
+    pair = _PAIR_NP.search(subject) or lex.pair_subject.search(text, lo, main.end)
     if pair is not None:
         cand.count = Count(best=2, qualifier="exact", low=2, high=2, unit="persons", text=pair.group(0).strip())
         cand.count_kind = "implicit"
@@ -1433,8 +1474,55 @@ def _singular_count(cand: _Cand, main, ts: list, sent, text: str, all_triggers: 
             m = _SINGULAR_NP.match(head.strip()) and _SINGULAR_NP.search(head)
     if m is None:
         return
+    # "she crossed the river with her aunt", "arrested together with his girlfriend": a second person goes
+    # along, up to the next event of the sentence.
+    nxt = min((t.start for t in all_triggers if t.start >= main.end), default=sent.end)
+    semi = text.find(";", main.end, nxt)
+    comp = lex.companion_after.search(text, main.end, semi if semi >= 0 else nxt)
+    if comp is not None:
+        cand.count = Count(best=2, qualifier="exact", low=2, high=2, unit="persons",
+                           text=f"{m.group(0).strip()} {comp.group(0).strip()}")
+        cand.count_kind = "implicit"
+        return
     cand.count = Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0).strip())
     cand.count_kind = "implicit"
+
+
+_ENTRY_DASH = re.compile(r"\s*[—–:]\s*|\s+-\s+")
+#: At most this long, the line before a subject-less line is its entry's heading ("Kim Su-ah, 29.").
+_ENTRY_HEAD_CHARS = 90
+
+
+def _entry_subject(si: int, sent, sentences, text: str, by_sent, unblocked,
+                   lex: _Lex) -> tuple[Count, list[tuple[str, str]]] | None:
+    """A case list's line that opens with its verb ("Arrested in Yanji in March ...") is about the person its
+    heading line names ("Kim Su-ah, 29." -> one, named; "Pak Eun-ji and her sister Pak Eun-mi, 19 and 22." ->
+    two; "A woman from Hyesan, 25, ..." -> one)."""
+    line = by_sent["dates"][si]
+    first = min(line, key=lambda d: d.start) if line else None
+    dash = _ENTRY_DASH.match(text, first.end, sent.end) \
+        if first is not None and not text[sent.start:first.start].strip(" \t\n*•-") else None
+    if dash is not None and lex.subjectless.match(text, dash.end(), sent.end):
+        # "14 May 2009 — Crosses the river with her mother": the person the chronology follows.
+        semi = text.find(";", dash.end(), sent.end)
+        comp = lex.companion_after.search(text, dash.end(), semi if semi >= 0 else sent.end)
+        k = 2 if comp is not None else 1
+        return Count(best=k, qualifier="exact", low=k, high=k, unit="persons",
+                     text=text[dash.end():dash.end() + 40].strip()), []
+    if si == 0 or not lex.subjectless.match(text, sent.start, sent.end):
+        return None
+    head = sentences[si - 1]
+    if head.skip or head.headline or unblocked(si - 1) or head.end - head.start > _ENTRY_HEAD_CHARS:
+        return None
+    named = list(dict.fromkeys((v.name, v.text) for v in by_sent["victims"][si - 1] if v.kind == "full"))
+    if named and any(v.start - head.start <= 3 for v in by_sent["victims"][si - 1]):
+        k = len({n for n, _ in named})
+        return Count(best=k, qualifier="exact", low=k, high=k, unit="persons",
+                     text=text[head.start:head.end].strip()[:80]), named
+    m = _SINGULAR_NP.match(text, head.start, head.end)
+    if m is not None and not _PLURAL_NP.search(m.group(0)):
+        return Count(best=1, qualifier="exact", low=1, high=1, unit="persons", text=m.group(0)), []
+    return None
 
 
 # "The couple", "the pair", "a married couple": two people (not "a couple of").
@@ -1545,8 +1633,10 @@ def _set_count(cand: _Cand, c, text: str) -> None:
     after = text[c.end:c.end + 60]
     # "along with about 10 others" is about eleven; "arrested with two other women" is three (a bare "with"
     # only for an exact figure: "sent back with roughly 30 other people" is the group of about 30).
+    # So is "took him and two other men away", "she and three other detainees", "with at least six others".
     if (re.search(r"(?:along|together)\s+with\s+$", before, re.IGNORECASE)
-            or (count.qualifier == "exact" and re.search(r"\bwith\s+$", before, re.IGNORECASE))) and \
+            or (count.qualifier in ("exact", "at_least", "more_than") and re.search(r"\bwith\s+$", before, re.IGNORECASE))
+            or _ONE_AND.search(before)) and \
             re.match(r"^\s+other\b|^\s+(?:[\w-]+\s+){0,3}?others\b", after, re.IGNORECASE) and count.best is not None:
         from refwatch.extract.counts import make_count
 
@@ -1556,6 +1646,10 @@ def _set_count(cand: _Cand, c, text: str) -> None:
     cand.count_digits = any(ch.isdigit() for ch in c.text)
     if count.unit == "cases":
         cand.aggregate = True
+
+
+# One person and a group of others: "him and two other men", "She and three other detainees".
+_ONE_AND = re.compile(r"\b(?:him|her|me|(?i:she|he)|(?-i:I))\s+and\s+$")
 
 
 # Where one verb's clause ends and the next begins ("... in December 2022 and held ... before she was sent back").
@@ -1639,6 +1733,10 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     # "Of those 88, at least 60 were sent back": the first figure names the group the second is taken from.
     if len(before) > 1 and _PARTITIVE_FRAME.search(text, max(lo, before[0].start - 20), before[0].start):
         before = before[1:]
+    # "we know of 17 who were returned, four who were released": the figure whose relative clause holds the verb.
+    own_rel = [c for c in before if _COUNT_WHO.match(text, c.end, main.start)]
+    if own_rel:
+        before = own_rel
     if before:
         _set_count(cand, before[0], text)
         return
@@ -1649,6 +1747,12 @@ def _attach_count(cand: _Cand, main, si: int, sent, text: str, by_sent, lex: _Le
     _set_count(cand, min(stated, key=dist), text)
 
 
+# A list part that is a partitive frame ("Of the 31 women") or a group with its own relative clause
+# ("17 who were returned"): it is not one more member of a list of people.
+_LIST_FRAME = re.compile(r"(?:of|among|from)\s+(?:the|those|these|them|all)\b", re.IGNORECASE)
+_LIST_RELATIVE = re.compile(r"\b(?:who|whom|that|which)\b", re.IGNORECASE)
+_COUNT_WHO = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:who|that)\s+(?:(?:were|was|had|have|has|been|later|then)\s+)*$",
+                        re.IGNORECASE)
 _PARTITIVE_FRAME = re.compile(r"\b(?:of|among|from)\s+(?:those|these|the|them|this\s+group\s+of)\s+$", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _ANOTHER_ONE = re.compile(r"\b(?:second|third|another|other|further)\b", re.IGNORECASE)
@@ -1683,6 +1787,12 @@ def _list_sum(pre: str, counts: list, offset: int, lex: _Lex, names: list = ()) 
         if _INCLUDING.match(p):  # "Seven defectors, among them a girl": the girl is one of the seven
             items = []
             continue
+        if _LIST_FRAME.match(p):
+            break  # "Of the four sisters, two ...": the group the figure is taken from, not a part
+        if _LIST_RELATIVE.search(p):
+            if not items:
+                return None  # "..., four who were released": the figure the relative clause follows is the subject
+            break
         in_part = [c for c in counts if start_abs <= c.start < start_abs + len(part) and c.count.best is not None
                    and c.count.unit == "persons"]
         if in_part and in_part[0].count.qualifier == "exact":

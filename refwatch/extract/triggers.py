@@ -5,7 +5,8 @@ Needs: ``doc._.sentences`` (and, when present, ``doc._.places`` and
 
 The lexicon is data (``model/data/triggers.json``): per event type, regular
 expressions over past-tense and noun forms; present-tense forms only in
-headlines. A trigger is kept but marked ``blocked`` when a cue says it did
+headlines and in a chronology's dated lines ("14 May 2009 — Crosses the
+Yalu near Hyesan"). A trigger is kept but marked ``blocked`` when a cue says it did
 not (yet) happen — "should not send back", "could be deported", "risk of",
 "calls on", "urge", "attempting to", "is believed to be held" — or when the
 sentence is generic ("often", "If ...", or "more than once" / "once
@@ -20,7 +21,8 @@ Three clause-level rules refine that:
 
 * a trigger inside a relative clause ("women who were repatriated in
   March") is normally background, but stays an event when the clause
-  carries its own date before the next trigger;
+  carries its own date before the next trigger, or when its antecedent is
+  a bare figure ("we know of 17 who were returned");
 * a trigger in an "after ..." clause that follows another event of the same
   sentence ("handed over ... after they were caught", "fled ... after my
   father died") is the circumstance of that event, not an event of its own,
@@ -338,6 +340,23 @@ def _place_confirms(etype: str, end: int, places: list[Any], place_starts: list[
     return country == "KP" if etype == "escape" else country not in ("KP", "CN")
 
 
+_ENTRY_DASH = re.compile(r"\s*[—–:]|\s+-\s")
+
+
+def _entry_lines(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any]) -> set[int]:
+    """Sentences of a chronology that open with their date and a dash ("14 May 2009 — Crosses the river ..."):
+    they tell past events in the present tense, as headlines do."""
+    out = set()
+    for d in dates:
+        si = bisect.bisect_right(starts, d.start) - 1
+        if si < 0 or d.start >= sentences[si].end:
+            continue
+        sent = sentences[si]
+        if not low[sent.start:d.start].strip(" \t\n\"'“‘*•-[(") and _ENTRY_DASH.match(low, d.end, sent.end):
+            out.add(si)
+    return out
+
+
 def _entry_labels(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any],
                   lex: Lexicon) -> list[tuple[int, int, str, Sentence]]:
     """Log entries name their event in a heading: "2023-08-14 — Arrest." (a date opening the sentence).
@@ -374,6 +393,16 @@ def _repeat_undated(text: str, sent: Sentence, date_starts: list[int], lex: Lexi
     return False
 
 
+@lru_cache(maxsize=1)
+def _figure_who() -> re.Pattern[str]:
+    """A relative clause whose antecedent is a bare figure ("we know of 17 who were returned, four who were
+    released"): the clause is the event told of that group, not background."""
+    words = load("number_words")
+    names = "|".join(sorted([*words["units"], *words["tens"]], key=len, reverse=True))
+    return re.compile(rf"(?:\b\d[\d,]*|\b(?:{names}))\s+(?:who|that)\s+(?:had\s+|have\s+|has\s+)?"
+                      r"(?:(?:been|were|was|are|is)\s+)?(?:\w+ly\s+)?$")
+
+
 def _only_epistemic(window: str, lex: Lexicon) -> bool:
     """True when every blocking cue of ``window`` hedges knowledge ("believed to", "may") rather than time."""
     for m in lex.cues_before.finditer(window):
@@ -396,9 +425,13 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
     generic_cache: dict[int, bool] = {}
     raw: list[tuple[int, int, str, Sentence]] = []
     original, text = text, (lower_text(text) if low is None else low)
+    entry_lines: set[int] | None = None
     for m_start, m_end, group, sent in _scan(text, sentences, starts, lex):
         if group in lex.headline_only and not sent.headline:
-            continue
+            if entry_lines is None:
+                entry_lines = _entry_lines(text, sentences, starts, dates or [])
+            if sent.index not in entry_lines:
+                continue
         if group in lex.checked and not _place_confirms(lex.group_types[group], m_end, places, place_starts):
             continue
         raw.append((m_start, m_end, group, sent))
@@ -434,7 +467,8 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
             trig.blocked, trig.reason = True, "subordinate"
         elif lex.cues_adjacent.search(window):
             trig.blocked, trig.reason = True, "adjacent_cue"
-            if _RELATIVE.search(window) and _own_date(raw, k, sent, m_end, date_starts):
+            if _RELATIVE.search(window) and (_own_date(raw, k, sent, m_end, date_starts)
+                                             or _figure_who().search(window)):
                 trig.blocked, trig.reason = False, None
         elif lex.cues_before.search(window):
             trig.blocked, trig.reason = True, "cue"
