@@ -347,6 +347,9 @@ _PAIR_GATE_PHRASES: dict[str, tuple[tuple[str, ...], str]] = {
                  ""),
 }
 _PAIR_GATE_UNITS = {"rel_unit": ("week", "weekend", "month", "year", "decade")}
+_PAIR_GATE_PHRASES["anchor_unit"] = (("the following", "the next", "the previous", "the preceding", "that same", "that"),
+                                     r"\s+(?P<u>(?i:day|week|month|morning|evening|night))\b")
+_PAIR_GATE_UNITS["anchor_unit"] = ("day", "week", "month", "morning", "evening", "night")
 
 
 def _pair_gates() -> dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]]:
