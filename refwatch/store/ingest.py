@@ -387,8 +387,8 @@ def _run_pool(paths: list[str], options: _Options, workers: int,
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["refwatch.store.ingest", "refwatch.capture", "refwatch.capture.language_preload"])
     # Bounded in-flight tasks keep memory flat. The window holds two batches of
-    # reads: the workers read ahead while the writer commits a batch or waits
-    # for the word indexer (one batch cost 7% of the rate: 1,989 vs 2,065/s).
+    # reads: the workers read ahead while the writer commits a batch (one batch
+    # cost 7% of the rate when the writer still waited on the word indexer).
     window = max(workers * 4, 2 * batch_size // TASK_SIZE + workers)
     tasks = deque(paths[start:start + TASK_SIZE] for start in range(0, len(paths), TASK_SIZE))
     while tasks:
