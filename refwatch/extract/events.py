@@ -1023,8 +1023,43 @@ def _state_split(ts: list, sent, text: str = "") -> list[tuple[list, tuple[int, 
 
 # "arrested in 2019 and sent back", "detained in March and then repatriated": a later verb of the same subject.
 _COORDINATED = re.compile(r"(?:,\s*|\s)and\s+(?:(?P<then>then|immediately|later|soon|subsequently|quickly)\s+)?"
-                          r"(?:(?:was|were|had\s+been|been)\s+)?(?:(?P<then2>then|immediately|later|soon)\s+)?$",
+                          r"(?:,\s*(?P<lag>within\s+[\w\s]{1,20}?|[\w-]+\s+(?:days?|weeks?|months?)\s+later|"
+                          r"(?:soon|shortly)\s+after(?:wards)?)\s*,\s*)?"
+                          r"(?:(?:was|were|is|are|had\s+been|been)\s+)?(?:(?P<then2>then|immediately|later|soon)\s+)?$",
                           re.IGNORECASE)
+# "sent back within the month", "later the same year", "within weeks": how soon after the first verb the next came.
+_LAG = re.compile(r"\b(?:within\s+(?:the|that)\s+(?:same\s+)?(?P<same>week|month|year)|"
+                  r"(?:later\s+)?(?:on\s+|in\s+)?(?:that|the)\s+same\s+(?P<same2>day|night|week|month|year)|"
+                  r"later\s+(?:that|the\s+same)\s+(?P<later>day|night|week|month|year)|"
+                  r"within\s+(?:a\s+few\s+|several\s+|some\s+)?(?P<few>days|weeks)|"
+                  r"within\s+(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?P<unit>day|week|month)s?)\b",
+                  re.IGNORECASE)
+_LAG_REACH = 60
+
+
+def _lag_latest(m: re.Match, d: _Date) -> date | None:
+    """The last day the next verb can fall on, from the first verb's date and how soon after it came."""
+    hi = d.latest
+    if hi is None:
+        return None
+    unit = (m.group("same") or m.group("same2") or m.group("later") or "").lower()
+    if unit in ("day", "night"):
+        return hi
+    if unit == "week":
+        return hi + timedelta(days=6)
+    if unit == "month":
+        return _month_range(hi.year, hi.month)[1]
+    if unit == "year":
+        return date(hi.year, 12, 31)
+    few = (m.group("few") or "").lower()
+    if few == "days":
+        return hi + timedelta(days=13)
+    if few == "weeks":
+        nxt = hi + relativedelta(months=1)
+        return _month_range(nxt.year, nxt.month)[1]
+    g = (m.group("n") or "").lower()
+    n = _NUM_WORDS[g] if g in _NUM_WORDS else int(g)
+    return _shift_span(hi, hi, m.group("unit").lower(), n)[1]
 # "detained in Laos, handed to ...": a comma-joined verb with no new subject (a participle right after the comma).
 _CHAIN_COMMA = re.compile(r"^\w+\b[^,;.]*,\s*(?:(?:then|later|and)\s+)?$", re.IGNORECASE)
 _PROMPT = ("then", "immediately", "soon", "quickly")
@@ -1070,6 +1105,15 @@ def _coordinated_followers(cands: list[_Cand], sentences, text: str, by_sent, pu
         else:
             prompt = m is not None and (m.group("then") or m.group("then2") or "").lower() in _PROMPT
             latest = d.latest if prompt else (published or d.latest)
+            # "and sent back within the month", "and, within weeks, flown back": no later than the lag allows.
+            lag = _LAG.search(m.group("lag") or "") if m is not None and m.group("lag") else None
+            if lag is None:
+                tail = text[cand.pos:min(cand.pos + _LAG_REACH, sentences[si].end)].split(";", 1)[0]
+                lag = _LAG.search(tail)
+            if lag is not None:
+                bound = _lag_latest(lag, d)
+                if bound is not None and latest is not None and bound < latest:
+                    latest = bound
             if d.earliest is None or latest is None or latest < d.earliest:
                 continue
             cand.date = _Date(cand.pos, cand.pos, "", d.earliest, latest, si)
@@ -1377,8 +1421,8 @@ def _participial_detention(cand: _Cand, ts: list, classes: dict, owners: dict[in
     return not any(id(o) in mine for o in owners.values()) and cand.date is None
 
 
-_DATE_OPENS_CLAUSE = re.compile(r"(?:,\s*(?:and|but|then|while)|;|\band\s+then)\s+(?:(?:in|on|by|during|early|late|"
-                                r"later|then)\s+)?$", re.IGNORECASE)
+_DATE_OPENS_CLAUSE = re.compile(r"(?:,\s*(?:and|but|then|while)|;|\band\s+then|\band,)\s+(?:(?:in|on|by|during|early|"
+                                r"late|later|then)\s+)?$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[,;]|\b(?:and|but|while|before|after|when)\b", re.IGNORECASE)
 
 
