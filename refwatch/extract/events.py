@@ -585,7 +585,8 @@ def assemble_events(text: str, published: date | None, sentences: list, places: 
             continue
         rng = d.range
         nd = _Date(d.start, d.end, d.text, rng.earliest, rng.latest, si, bool(d.is_publication_state))
-        nd.names_report = bool(lex.report_noun_after.match(text[d.end:d.end + 40]))
+        nd.names_report = bool(lex.report_noun_after.match(text[d.end:d.end + 40])) \
+            or _treaty_year(text, sentences[si].start, d.start)
         before = text[max(sentences[si].start, d.start - 40):d.start]
         low_before = before.lower()
         nd.compared = any(w in low_before for w in _COMPARE_WORDS) and bool(_COMPARE_BEFORE.search(before))
@@ -1988,6 +1989,17 @@ def _lead_year(by_sent, sentences, si: int) -> _Date | None:
 
 _RELATIVE_PRONOUN = re.compile(r"\b(?:who|whom|which)\b", re.IGNORECASE)
 _SINCE_DATE = re.compile(r"^(?:ever\s+)?since\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _treaty_before() -> re.Pattern[str]:
+    return re.compile(load("triggers").get("treaty_date_before", "(?!)") + r"$", re.IGNORECASE)
+
+
+def _treaty_year(text: str, sent_start: int, start: int) -> bool:
+    """A date that says when a treaty or law was ratified, signed or came into force ("acceded to the Refugee
+    Convention in 1982"): it dates the law, not an event of the text."""
+    return bool(_treaty_before().search(text, max(sent_start, start - 90), start))
 
 
 def _preferred_dates(cand: _Cand, main, dates: list[_Date], sent, text: str) -> list[_Date]:

@@ -102,12 +102,20 @@ class Lexicon:
     anchors: re.Pattern[str]  # word starts every match contains, over lower-cased text
     reach_before: dict[str, int]  # per anchor: how far (characters) a match may start before it
     entry_label: re.Pattern[str]  # after a sentence-initial date: "— Arrest." (group name = type)
+    denial: re.Pattern[str] = re.compile("(?!)")  # "denied that ...", "denied detaining anyone"
+    denial_window: int = 0
+    refuted_before: re.Pattern[str] = re.compile("(?!)")  # "rumours that ..."
+    refuted_after: re.Pattern[str] = re.compile("(?!)")  # "... proved false"
+    stamp: re.Pattern[str] = re.compile("(?!)")  # "Released" before the date of a stamp line
 
 
 _RELATIVE = re.compile(r"\b(?:who|whom|which|that)\s+(?:had\s+|have\s+|has\s+)?(?:\w+ly\s+)?"
                        r"(?:(?:been|were|was|are|is)\s+)?(?:\w+ly\s+)?$")
 _AFTER = re.compile(r"\bafter\s+(?:[\w’'-]+\s+){0,3}$")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?$")
+# "was not repatriated until May": the negation only delays the event, which happened.
+_NOT_TAIL = re.compile(r"\b(?:not|n[’']t)(?:\s+(?:yet\s+)?be(?:en)?)?(?:\s+\w+ly)?\s*$")
+_UNTIL_AFTER = re.compile(r"(?:\s+(?!until\b)[\w’'-]+){0,5}?\s+until\b")
 _PAST = re.compile(r"\b(?:was|were|had\s+been)\b")
 # An explicit present: "currently", "still", "remain", "today".
 _NOW = re.compile(r"\b(?:currently|presently|still|remain(?:s|ing)?|today|now|at\s+present)\b")
@@ -153,8 +161,13 @@ def lexicon() -> Lexicon:
     labels = {k: v for k, v in lex.get("entry_labels", {}).items() if not k.startswith("_")}
     entry_label = re.compile(r"\s*[—–:-]+\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in labels.items())
                              + r")\s*(?:[.:;—–-]|$)")
+    never = "(?!)"
     return Lexicon(pattern, groups, frozenset(headline_only), frozenset(checked), before, adjacent, generic,
-                   generic_start, repeat, state, recl, anchors, _anchor_reach(lex), entry_label)
+                   generic_start, repeat, state, recl, anchors, _anchor_reach(lex), entry_label,
+                   denial=re.compile(lex.get("denial_cues", never)), denial_window=int(lex.get("denial_window", 0)),
+                   refuted_before=re.compile(lex.get("refuted_before", never)),
+                   refuted_after=re.compile(lex.get("refuted_after", never)),
+                   stamp=re.compile(lex.get("stamp_line", never)))
 
 
 _WORD_START = re.compile(r"\b\w")
@@ -403,6 +416,34 @@ def _figure_who() -> re.Pattern[str]:
                       r"(?:(?:been|were|was|are|is)\s+)?(?:\w+ly\s+)?$")
 
 
+_STAMP_TAIL = re.compile(r"[\s.,;:|·()\[\]\d]*(?:[ap]\.?m\.?)?[\s.,;:|·()\[\]\d]*(?:[a-z]{2,5})?\W*")
+
+
+def _stamp_sentences(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any],
+                     lex: Lexicon) -> set[int]:
+    """Sentences that are a document stamp: a stamp word, a date and nothing else ("Released 20 February 2020",
+    "Updated: 3 May 2021, 14:05 KST"). The date is the document's, and the stamp word ("Released") no event."""
+    out = set()
+    for d in dates:
+        si = bisect.bisect_right(starts, d.start) - 1
+        if si < 0 or d.start >= sentences[si].end:
+            continue
+        sent = sentences[si]
+        if lex.stamp.match(low[sent.start:d.start]) and _STAMP_TAIL.fullmatch(low, d.end, sent.end):
+            out.add(si)
+    return out
+
+
+def _denied(low: str, sent: Sentence, clause_start: int, m_start: int, m_end: int, lex: Lexicon) -> bool:
+    """The text denies the event: a denial governs it ("police denied that anyone was arrested") or a rumour of
+    it is refuted after it ("rumours that the nine were arrested proved false")."""
+    lo = max(clause_start, m_start - lex.denial_window)
+    if lex.denial.search(low, lo, m_start):
+        return True
+    return bool(lex.refuted_before.search(low, max(sent.start, m_start - lex.denial_window), m_start)
+                and lex.refuted_after.search(low, m_end, sent.end))
+
+
 def _only_epistemic(window: str, lex: Lexicon) -> bool:
     """True when every blocking cue of ``window`` hedges knowledge ("believed to", "may") rather than time."""
     for m in lex.cues_before.finditer(window):
@@ -426,6 +467,7 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
     raw: list[tuple[int, int, str, Sentence]] = []
     original, text = text, (lower_text(text) if low is None else low)
     entry_lines: set[int] | None = None
+    stamps: set[int] | None = None
     for m_start, m_end, group, sent in _scan(text, sentences, starts, lex):
         if group in lex.headline_only and not sent.headline:
             if entry_lines is None:
@@ -470,8 +512,19 @@ def find_triggers(text: str, sentences: list[Sentence], places: list[Any] | None
             if _RELATIVE.search(window) and (_own_date(raw, k, sent, m_end, date_starts)
                                              or _figure_who().search(window)):
                 trig.blocked, trig.reason = False, None
+            elif _NOT_TAIL.search(window) and _UNTIL_AFTER.match(text, m_end, sent.end):
+                trig.blocked, trig.reason = False, None
         elif lex.cues_before.search(window):
             trig.blocked, trig.reason = True, "cue"
+        if not trig.blocked:
+            clause = _clause_start(text, sent.start, m_start)
+            if m_start - clause < 40 and dates:
+                if stamps is None:
+                    stamps = _stamp_sentences(text, sentences, starts, dates, lex)
+                if sent.index in stamps:
+                    trig.blocked, trig.reason = True, "stamp"
+            if not trig.blocked and _denied(text, sent, clause, m_start, m_end, lex):
+                trig.blocked, trig.reason = True, "denied"
         trig.pluperfect = bool(_PLUPERFECT.search(text, max(sent.start, m_start - 20), m_start)) \
             or text.startswith("had ", m_start)
         if etype == "detention":
