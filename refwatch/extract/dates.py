@@ -416,6 +416,23 @@ _PHRASE_HINTS: dict[str, tuple[str, ...]] = {
 _PHRASE_GATES: dict[str, re.Pattern[str]] = {kind: re.compile(_trie(set(phrases)))
                                              for kind, phrases in _PHRASE_HINTS.items()}
 
+# "state": its phrase check (a regex entered at most letters of the text) costs more than finding a
+# few rarer words and looking at the word before each. Every "state" phrase holds one of these single
+# words, or a second word right after whitespace after its first word ("at present", "still held", "in
+# custody"); installed only while that holds for each phrase listed above, so every text the phrase
+# check passes passes this one.
+_STATE_BE = ("still", "now", "is", "are", "be")
+_STATE_WORDS: tuple[tuple[str, ...], dict[str, tuple[str, ...]]] = (
+    ("currently", "presently", "remain", "being"),
+    {"present": ("at",), "moment": ("the",), "now": ("of", "right"), "day": ("this",), "date": ("to",),
+     "held": _STATE_BE, "detained": _STATE_BE, "imprisoned": _STATE_BE, "detention": ("in",),
+     "custody": ("in",), "prison": ("in",), "jail": ("in",), "still": ("are", "is")},
+)
+_PHRASE_GATE_REPLACED: set[str] = set()  # kinds whose word check stands in for their phrase check
+if "state" in _PHRASE_GATES and all(_pairs_present(ph, *_STATE_WORDS) for ph in _PHRASE_HINTS["state"]):
+    _PHRASE_GATE_REPLACED.add("state")
+    _PAIR_GATES["state"] = _STATE_WORDS
+
 
 # Required prefixes that end in whitespace after one of these words: a core
 # match whose preceding text (ASCII, spaces stripped) ends otherwise is
@@ -685,6 +702,114 @@ def _prefix(pre_rx: re.Pattern[str], text: str, s: int) -> re.Match[str] | None:
     return pre_rx.match(text, max(0, s - 45), s)
 
 
+# Kinds tried only where a word of theirs stands in the lower-cased text, instead of scanning it:
+# "weekday" (its core is a whole weekday name) and the season kinds (their cores open with a
+# season word, in lower, Title or UPPER case) at each such word; "ago" (a unit, an optional "s",
+# whitespace, then "ago", "earlier" or "later") at the unit before each of those words. Kept only
+# while the cores read so.
+_AGO_UNITS = ("day", "week", "month", "year", "decade")
+_SEASON_WORDS = ("spring", "summer", "autumn", "fall", "winter")
+_WORD_STARTS: dict[str, tuple[str, ...]] = {}
+for _kind, _core, _pre, _req in _PATTERNS:
+    if (_kind, _core) == ("weekday", rf"(?P<wd>{_WD})\b(?!s)"):
+        _WORD_STARTS[_kind] = tuple(w.lower() for w in _WEEKDAYS)
+    elif _kind.startswith("season_") and _core.startswith(rf"(?P<season>{_lit(*_SEASON_WORDS)})"):
+        _WORD_STARTS[_kind] = _SEASON_WORDS
+    elif (_kind, _core) == ("ago", rf"(?P<u>{_lit(*_AGO_UNITS)})s?\s+(?P<dir>(?i:ago|earlier|later))\b"):
+        _WORD_STARTS[_kind] = ()
+    elif _kind == "ctx_year" and _core == rf"(?P<ry>{_lit(*_PAIR_GATE_PHRASES['ctx_year'][0])})\b" \
+            and all("year" in ph.split() for ph in _PAIR_GATE_PHRASES["ctx_year"][0]):
+        _WORD_STARTS[_kind] = ("year",)
+del _kind, _core, _pre, _req
+# "ctx_year": each phrase's words before its "year", last first, grouped by the word right before it
+# ("last year" -> "last": [()], "the same year" -> "same": [("the",)], "the year before" -> "the": [()]).
+_YEAR_HEADS: dict[str, list[tuple[str, ...]]] = {}
+for _ph in _PAIR_GATE_PHRASES["ctx_year"][0]:
+    _before = _ph.split()[:_ph.split().index("year")][::-1]
+    _YEAR_HEADS.setdefault(_before[0], []).append(tuple(_before[1:]))
+_YEAR_LASTS = tuple(_YEAR_HEADS)
+del _ph, _before
+
+
+def _year_phrase_starts(low: str) -> list[int]:
+    """Where a "ctx_year" phrase may start: its words before a "year" of ``low``, each after whitespace."""
+    cands: set[int] = set()
+    i = low.find("year")
+    while i >= 0:
+        j = i
+        while j > 0 and low[j - 1].isspace():
+            j -= 1
+        if j < i and low.endswith(_YEAR_LASTS, 0, j):
+            for w, heads in _YEAR_HEADS.items():
+                if not low.endswith(w, 0, j):
+                    continue
+                for head in heads:
+                    q = j - len(w)
+                    for h in head:
+                        k = q
+                        while k > 0 and low[k - 1].isspace():
+                            k -= 1
+                        if k == q or not low.endswith(h, 0, k):
+                            break
+                        q = k - len(h)
+                    else:
+                        cands.add(q)
+        i = low.find("year", i + 1)
+    return sorted(cands)
+
+
+def _word_start_matches(kind: str, core: re.Pattern[str], text: str, low: str,
+                        found: dict[tuple[str, ...], list[int]]) -> list[re.Match[str]]:
+    """``list(core.finditer(text))`` for a kind of ``_WORD_STARTS``, ``low`` being ``text`` lower-cased
+    character by character (same length; no letter that case folding and ``str.lower`` treat apart).
+
+    Every match starts where ``low`` holds one of the kind's words, or (for "ago") at the unit that
+    ends, with an optional "s", right before the whitespace before an "ago", "earlier" or "later".
+    Trying ``core.match`` at those places in order, each after the end of the last match, is what
+    ``finditer`` does at every place (its matches are never empty). ``found`` keeps the places of
+    words shared by several kinds.
+    """
+    words = _WORD_STARTS[kind]
+    if kind == "ctx_year":
+        starts = _year_phrase_starts(low)
+    elif words:
+        starts = found.get(words)
+        if starts is None:
+            starts = []
+            for w in words:
+                i = low.find(w)
+                while i >= 0:
+                    starts.append(i)
+                    i = low.find(w, i + 1)
+            starts = found[words] = sorted(set(starts))
+    else:
+        cands: set[int] = set()
+        for d in ("ago", "earlier", "later"):
+            i = low.find(d)
+            while i >= 0:
+                j = i
+                while j > 0 and low[j - 1].isspace():
+                    j -= 1
+                if j < i:
+                    k = j - 1 if low[j - 1:j] == "s" else j
+                    for u in _AGO_UNITS:
+                        if low.endswith(u, 0, k):
+                            cands.add(k - len(u))
+                        if k < j and low.endswith(u, 0, j):
+                            cands.add(j - len(u))
+                i = low.find(d, i + 1)
+        starts = sorted(cands)
+    out = []
+    last = 0
+    for p in starts:
+        if p >= last:
+            m = core.match(text, p)
+            if m is not None:
+                out.append(m)
+                last = m.end()
+    return out
+
+
 def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
     cands: list[_Atom] = []
     korean = _HANGUL_RE.search(text) is not None
@@ -694,6 +819,7 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
     # None when case folding and str.lower disagree: then no pre-check is trusted
     low = None if any(ch in text for ch in _FOLD_ODD) else (low_text if low_text is not None else text.lower())
     hint_seen: dict[tuple[str, ...], bool] = {}  # several kinds share one hint tuple
+    word_found: dict[tuple[str, ...], list[int]] = {}  # several kinds share one word tuple
     for kind, core, pre_rx, required in _COMPILED:
         if kind in _KOREAN_KINDS and not korean:
             continue
@@ -704,7 +830,7 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
                 seen = hint_seen[hints] = any(h in low for h in hints)
             if not seen:
                 continue
-        phrase_gate = _PHRASE_GATES.get(kind)
+        phrase_gate = _PHRASE_GATES.get(kind) if kind not in _PHRASE_GATE_REPLACED else None
         if phrase_gate is not None and low is not None:
             if phrase_gate.search(low) is None:
                 continue
@@ -727,6 +853,8 @@ def _collect(text: str, low_text: str | None = None) -> list[_Atom]:
             if month_starts is None:
                 month_starts = [m.start() for m in _MONTH_SCAN_RE.finditer(text)]
             matches = [m for m in (core.match(text, p) for p in month_starts) if m is not None]
+        elif kind in _WORD_STARTS and low is not None and len(low) == len(text):
+            matches = _word_start_matches(kind, core, text, low, word_found)
         else:
             matches = core.finditer(text)
         for m in matches:

@@ -122,6 +122,7 @@ _ABBREV = {
     "co", "corp", "jr", "sr", "approx", "est", "fig", "p", "pp", "u.s", "u.k", "u.n", "e.g", "i.e", "etc",
 }
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+_WORD_TAIL_RE = re.compile(r"[\w.]*\Z")  # searched with an end position: \Z is that end
 _AD_RE = re.compile(r"^\s*\[ad_\d+\]")
 
 
@@ -180,6 +181,40 @@ _HEAD = 90  # characters of a normalised sentence compared to find repeats
 _NON_WORD_RE = re.compile(r"[^\w ]")
 
 
+#: ASCII bytes: every byte that is not a word character nor a plain space becomes a space ("?" too).
+_ASCII_SPACED = bytes(b if b >= 128 or chr(b).isalnum() or b in b"_ " else 32 for b in range(256))
+#: A character outside ASCII that is a word character (``\w`` and not ASCII).
+_WIDE_WORD_RE = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _spaced(low: str) -> str:
+    """``_NON_WORD_RE.sub(" ", low)``, without a regex replacement per character.
+
+    Encoding with "replace" keeps one byte per character (a "?" for each one
+    outside ASCII), so offsets hold; a byte table then blanks the ASCII
+    non-word characters and every "?". Each "?" of the bytes that is not a
+    "?" of ``low`` stands for a character outside ASCII: the few of those
+    that are word characters (most are quotes and dashes) are put back.
+    """
+    raw = low.encode("ascii", "replace")
+    spaced = raw.translate(_ASCII_SPACED).decode("ascii")
+    parts: list[str] | None = None
+    last = 0
+    i = raw.find(b"?")
+    while i >= 0:
+        if _WIDE_WORD_RE.match(low, i) is not None:
+            if parts is None:
+                parts = []
+            parts.append(spaced[last:i])
+            parts.append(low[i])
+            last = i + 1
+        i = raw.find(b"?", i + 1)
+    if parts is None:
+        return spaced
+    parts.append(spaced[last:])
+    return "".join(parts)
+
+
 def _norm_heads(text: str, low: str | None, spans: list[tuple[int, int]]) -> list[str]:
     """``[_norm_head(text, s, e) for s, e in spans]``, normalising the whole text once.
 
@@ -193,7 +228,7 @@ def _norm_heads(text: str, low: str | None, spans: list[tuple[int, int]]) -> lis
     """
     if "\u0130" in text or "\u03a3" in text:
         return [_norm_head(text, s, e) for s, e in spans]
-    spaced = _NON_WORD_RE.sub(" ", text.lower() if low is None else low)
+    spaced = _spaced(text.lower() if low is None else low)
     out: list[str] = []
     for s, e in spans:
         if e - s > 2 * _HEAD:
@@ -226,7 +261,11 @@ def _word_before(text: str, start: int, end: int) -> str:
     ``str.isalnum`` accepts, and "_"), read backwards from ``end``: a regex
     search tries every position before the word.
     """
-    i = end
+    lo = end - 16 if end - 16 > start else start
+    m = _WORD_TAIL_RE.search(text, lo, end)  # the leftmost start of a [\w.] run reaching ``end``
+    if m.start() > lo or lo == start:
+        return m.group().lower()
+    i = lo  # the run fills the window: go on backwards
     while i > start:
         ch = text[i - 1]
         if not (ch.isalnum() or ch == "." or ch == "_"):
@@ -241,7 +280,7 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cur = start
     for m in _END_RE.finditer(text, start, end):
         stop = m.end()
-        if m.group(0).startswith(".") and len(m.group(0)) == 1:
+        if stop - m.start() == 1 and text[stop - 1] == ".":  # the match is a lone "."
             word = _word_before(text, cur, m.start())
             if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                 continue
