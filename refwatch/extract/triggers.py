@@ -359,15 +359,16 @@ _ENTRY_DASH = re.compile(r"\s*[—–:]|\s+-\s")
 def _entry_lines(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any]) -> set[int]:
     """Sentences of a chronology that open with their date and a dash ("14 May 2009 — Crosses the river ..."):
     they tell past events in the present tense, as headlines do."""
-    out = set()
+    return {sent.index for sent, d in _dated_sentences(sentences, starts, dates)
+            if not low[sent.start:d.start].strip(" \t\n\"'“‘*•-[(") and _ENTRY_DASH.match(low, d.end, sent.end)}
+
+
+def _dated_sentences(sentences: list[Sentence], starts: list[int], dates: list[Any]) -> Iterator[tuple[Sentence, Any]]:
+    """(sentence, date) for every date that lies inside a sentence."""
     for d in dates:
         si = bisect.bisect_right(starts, d.start) - 1
-        if si < 0 or d.start >= sentences[si].end:
-            continue
-        sent = sentences[si]
-        if not low[sent.start:d.start].strip(" \t\n\"'“‘*•-[(") and _ENTRY_DASH.match(low, d.end, sent.end):
-            out.add(si)
-    return out
+        if si >= 0 and d.start < sentences[si].end:
+            yield sentences[si], d
 
 
 def _entry_labels(low: str, sentences: list[Sentence], starts: list[int], dates: list[Any],
@@ -423,15 +424,8 @@ def _stamp_sentences(low: str, sentences: list[Sentence], starts: list[int], dat
                      lex: Lexicon) -> set[int]:
     """Sentences that are a document stamp: a stamp word, a date and nothing else ("Released 20 February 2020",
     "Updated: 3 May 2021, 14:05 KST"). The date is the document's, and the stamp word ("Released") no event."""
-    out = set()
-    for d in dates:
-        si = bisect.bisect_right(starts, d.start) - 1
-        if si < 0 or d.start >= sentences[si].end:
-            continue
-        sent = sentences[si]
-        if lex.stamp.match(low[sent.start:d.start]) and _STAMP_TAIL.fullmatch(low, d.end, sent.end):
-            out.add(si)
-    return out
+    return {sent.index for sent, d in _dated_sentences(sentences, starts, dates)
+            if lex.stamp.match(low[sent.start:d.start]) and _STAMP_TAIL.fullmatch(low, d.end, sent.end)}
 
 
 def _denied(low: str, sent: Sentence, clause_start: int, m_start: int, m_end: int, lex: Lexicon) -> bool:
