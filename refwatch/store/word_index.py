@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import sqlcipher3
 from sqlalchemy.exc import OperationalError
